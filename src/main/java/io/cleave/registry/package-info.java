@@ -1,0 +1,9 @@
+/**
+ * Registry: a durable, revisioned key-value store with leases and watch on etcd's data model, and the service discovery built on it.
+ */
+@ApplicationModule(displayName = "Registry", allowedDependencies = {})
+@NullMarked
+package io.cleave.registry;
+
+import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;
