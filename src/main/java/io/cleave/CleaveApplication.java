@@ -4,6 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.modulith.Modulithic;
+import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Cleave: one jar hosting every module, each of which can be moved to its own process by configuration.
@@ -11,6 +13,8 @@ import org.springframework.modulith.Modulithic;
 @Modulithic(systemName = "Cleave")
 @SpringBootApplication
 @EnableConfigurationProperties(CleaveProperties.class)
+@EnableAsync // @ApplicationModuleListener delivers events after commit, off the publishing thread
+@EnableScheduling // the event publication registry's staleness monitor
 public class CleaveApplication {
 
 	public static void main(String[] args) {

@@ -3,7 +3,6 @@ package io.cleave.messaging;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -36,9 +35,11 @@ public record MessagingProperties(
 			@DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration initialBackoff,
 			@DefaultValue("1m") @NotNull @DurationMin(millis = 1) Duration maxBackoff) {
 
-		@AssertTrue(message = "max-backoff must not be shorter than initial-backoff")
-		boolean isMaxBackoffAtLeastInitial() {
-			return maxBackoff == null || initialBackoff == null || maxBackoff.compareTo(initialBackoff) >= 0;
+		public Redelivery {
+			if (initialBackoff != null && maxBackoff != null && maxBackoff.compareTo(initialBackoff) < 0) {
+				throw new IllegalArgumentException("max-backoff (%s) must not be shorter than initial-backoff (%s)"
+						.formatted(maxBackoff, initialBackoff));
+			}
 		}
 	}
 }

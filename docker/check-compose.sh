@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Validates docker/compose.yaml without a Docker engine: renders it with `config` (which parses,
+# interpolates and checks it against the Compose Specification but starts nothing), then checks that
+# it refuses to render without POSTGRES_PASSWORD, which must never have a default.
+#
+# Uses `docker compose` (v2 plugin) if it works, else `docker-compose`; when neither is there and this
+# runs as root with apt-get, installs Debian's docker-compose. Usage: docker/check-compose.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+file="$here/compose.yaml"
+# Not a credential: a marker value that only lets the file render.
+check_password="compose-config-check"
+
+say() { printf 'check-compose: %s\n' "$*"; }
+fail() { printf 'check-compose: FAILED: %s\n' "$*" >&2; exit 1; }
+
+[ -f "$file" ] || fail "$file not found"
+
+if docker compose version >/dev/null 2>&1; then
+  compose=(docker compose)
+elif command -v docker-compose >/dev/null 2>&1; then
+  compose=(docker-compose)
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "neither 'docker compose' nor 'docker-compose' found; installing Debian's docker-compose (apt-get)"
+  apt_log="$(mktemp)"
+  # --no-install-recommends: its Recommends include the Docker engine, which the check does not need.
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends docker-compose; } >"$apt_log" 2>&1; then
+    cat "$apt_log" >&2
+    fail "could not install docker-compose with apt-get (output above)"
+  fi
+  rm -f "$apt_log"
+  command -v docker-compose >/dev/null 2>&1 || fail "apt-get installed docker-compose but it is not on PATH"
+  compose=(docker-compose)
+else
+  fail "no Compose implementation found. Install the Docker Compose v2 plugin (package docker-compose-plugin \
+from Docker's apt repository, or docker-compose-v2 on Ubuntu), or Debian's 'docker-compose' \
+(sudo apt-get install docker-compose)."
+fi
+say "using '${compose[*]}' ($("${compose[@]}" version 2>/dev/null | head -n 1))"
+
+# An empty env file keeps a developer's docker/.env (which may hold a real password) out of the check.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+: >"$scratch/empty.env"
+run_config() { "${compose[@]}" --env-file "$scratch/empty.env" -f "$file" config; }
+
+# 1. Renders with the password set, and the values land where they should.
+say "1/2: POSTGRES_PASSWORD=$check_password ${compose[*]} -f docker/compose.yaml config"
+if ! POSTGRES_PASSWORD="$check_password" run_config >"$scratch/rendered.yaml" 2>"$scratch/err.txt"; then
+  cat "$scratch/err.txt" >&2
+  fail "compose.yaml does not render"
+fi
+for expected in "postgres:17" "SPRING_PROFILES_ACTIVE: postgres" "jdbc:postgresql://db:5432/" \
+    "CLEAVE_DB_PASSWORD: $check_password" "service_healthy" "127.0.0.1" "pg_isready"; do
+  grep -qF -- "$expected" "$scratch/rendered.yaml" \
+    || fail "rendered config lacks '$expected':
+$(cat "$scratch/rendered.yaml")"
+done
+say "    ok: renders ($(grep -c '' "$scratch/rendered.yaml") lines), db is postgres:17 with pg_isready," \
+  "cleave waits for it healthy, runs profile postgres, port bound to 127.0.0.1"
+
+# 2. Refuses to render without it, naming the variable.
+say "2/2: ${compose[*]} -f docker/compose.yaml config  (POSTGRES_PASSWORD unset: must fail)"
+if env -u POSTGRES_PASSWORD "${compose[@]}" --env-file "$scratch/empty.env" -f "$file" config \
+    >/dev/null 2>"$scratch/err.txt"; then
+  fail "compose.yaml renders without POSTGRES_PASSWORD: it must be required (\${POSTGRES_PASSWORD:?...})"
+fi
+grep -q "set POSTGRES_PASSWORD" "$scratch/err.txt" \
+  || fail "rendering without POSTGRES_PASSWORD failed, but not with the expected message:
+$(cat "$scratch/err.txt")"
+say "    ok: refused with: $(grep -v '^[[:space:]]*$' "$scratch/err.txt" | tail -n 1 | cut -c 1-300)"
+say "docker/compose.yaml is valid"

@@ -1,0 +1,50 @@
+package io.cleave;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The persistence round trip on a real PostgreSQL 17 server (embedded binaries), reached through the
+ * {@code postgres} profile exactly as a deployment would: URL and credentials from the environment.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@ActiveProfiles("postgres")
+@DirtiesContext // close the pool while the server, stopped at JVM exit, is still up
+class PostgresPersistenceTests extends PersistenceRoundTrip {
+
+	@Test
+	void runsOnARealPostgresql17Server() {
+		assertThat(jdbc.queryForObject("select version()", String.class)).startsWith("PostgreSQL 17.");
+	}
+
+	@DynamicPropertySource
+	static void postgres(DynamicPropertyRegistry registry) throws IOException {
+		var postgres = EmbeddedPostgresServer.get();
+		registry.add("CLEAVE_DB_URL", () -> postgres.getJdbcUrl("postgres", "postgres"));
+		registry.add("CLEAVE_DB_USER", () -> "postgres");
+		registry.add("CLEAVE_DB_PASSWORD", () -> "");
+	}
+
+	/** One PostgreSQL server per test JVM; zonky stops it when the JVM exits. */
+	static final class EmbeddedPostgresServer {
+
+		private static EmbeddedPostgres server;
+
+		static synchronized EmbeddedPostgres get() throws IOException {
+			if (server == null) {
+				server = EmbeddedPostgres.builder().start();
+			}
+			return server;
+		}
+	}
+}
