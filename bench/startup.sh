@@ -220,17 +220,11 @@ mkdir -p "$(dirname "$out")"
   echo
   echo "| metric | kind | min | median | max |"
   echo "|---|---|---:|---:|---:|"
-  for kind in fresh restart; do
-    echo "| time to UP (ms) | $kind | $(stats "$kind" 3) |"
-  done
-  for kind in fresh restart; do
-    echo "| Spring ready time (ms) | $kind | $(stats "$kind" 5) |"
-  done
-  for kind in fresh restart; do
-    echo "| RSS after UP (MiB) | $kind | $(stats "$kind" 4) |"
-  done
-  for kind in fresh restart; do
-    echo "| shutdown after SIGTERM (ms) | $kind | $(stats "$kind" 6) |"
+  # metric label:column of the per-run table
+  for metric in "time to UP (ms):3" "Spring ready time (ms):5" "RSS after UP (MiB):4" "shutdown after SIGTERM (ms):6"; do
+    for kind in fresh restart; do
+      echo "| ${metric%:*} | $kind | $(stats "$kind" "${metric##*:}") |"
+    done
   done
   echo
   echo "Exit codes after SIGTERM (143 = 128 + SIGTERM, the JVM's normal exit on that signal):"

@@ -95,8 +95,9 @@ class ModularityTests {
 
 	@Test
 	void writesModulithsOwnDocumentationUnderTarget() {
-		// Not writeDocumentation(): it also writes META-INF/spring-modulith/application-modules.json into
-		// target/classes, which the actuator endpoint would then serve instead of the live model.
+		// Not writeDocumentation(): it would also rewrite META-INF/spring-modulith/application-modules.json in
+		// target/classes, the precomputed model the build generates for start-up (pom.xml, execution module-model),
+		// without truncating it first.
 		new Documenter(modules)
 				.writeModulesAsPlantUml()
 				.writeIndividualModulesAsPlantUml()
