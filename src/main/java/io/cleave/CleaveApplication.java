@@ -5,7 +5,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.modulith.Modulithic;
 import org.springframework.scheduling.annotation.EnableAsync;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Cleave: one jar hosting every module, each of which can be moved to its own process by configuration.
@@ -14,7 +13,6 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @EnableConfigurationProperties(CleaveProperties.class)
 @EnableAsync // @ApplicationModuleListener delivers events after commit, off the publishing thread
-@EnableScheduling // the event publication registry's staleness monitor
 public class CleaveApplication {
 
 	public static void main(String[] args) {

@@ -9,6 +9,7 @@ import static com.tngtech.archunit.library.GeneralCodingRules.BE_ANNOTATED_WITH_
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
@@ -95,9 +96,8 @@ final class ArchitectureRules {
 	}
 
 	List<ArchRule> all() {
-		return List.of(rabbitMqOnlyInRabbitMqPackages(), kafkaOnlyInKafkaPackages(), grpcOnlyInGrpcPackages(),
-				jooqOnlyInPersistencePackages(), generatedJooqCodeOnlyInItsOwnModule(), noPackageCycles(),
-				noImplClasses(), noFieldInjection());
+		return Stream.concat(technologyImports().stream(), Stream.of(noPackageCycles(), noImplClasses(), noFieldInjection()))
+				.toList();
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -36,17 +37,12 @@ class JarLaunchIT {
 
 	@Test
 	void servesHealthAndModulesOnEmbeddedStorageThenShutsDownGracefully(@TempDir Path workDir) throws Exception {
-		FileSystemUtils.copyRecursively(Path.of("config"), workDir.resolve("config"));
+		copyConfig(workDir);
 		var port = freePort();
 		var log = workDir.resolve("cleave.log");
 
-		var cleave = start(workDir, log, "--server.port=" + port, "--logging.structured.format.console=ecs");
+		var cleave = startUntilUp(workDir, log, port, "--logging.structured.format.console=ecs");
 		try {
-			await().atMost(START_TIMEOUT)
-					.pollInterval(Duration.ofMillis(200))
-					.failFast("Cleave exited during start; see " + log, () -> !cleave.isAlive())
-					.until(() -> "UP".equals(status(port)));
-
 			var modules = json.readTree(get(port, "/actuator/modulith").body());
 			assertThat(modules.propertyNames()).containsAll(MODULES);
 			assertThat(modules.get("gateway").get("allowedDependencies").toString())
@@ -77,21 +73,12 @@ class JarLaunchIT {
 
 	@Test
 	void restartsOnItsOwnDataWithoutMigratingAgain(@TempDir Path workDir) throws Exception {
-		FileSystemUtils.copyRecursively(Path.of("config"), workDir.resolve("config"));
+		copyConfig(workDir);
 		for (var run = 1; run <= 2; run++) {
-			var port = freePort();
 			var log = workDir.resolve("cleave-" + run + ".log");
-			var cleave = start(workDir, log, "--server.port=" + port);
-			try {
-				await().atMost(START_TIMEOUT)
-						.pollInterval(Duration.ofMillis(200))
-						.failFast("Cleave exited during start; see " + log, () -> !cleave.isAlive())
-						.until(() -> "UP".equals(status(port)));
-			}
-			finally {
-				cleave.destroy();
-				assertThat(cleave.waitFor(60, TimeUnit.SECONDS)).isTrue();
-			}
+			var cleave = startUntilUp(workDir, log, freePort());
+			cleave.destroy();
+			assertThat(cleave.waitFor(60, TimeUnit.SECONDS)).isTrue();
 			var output = Files.readString(log);
 			if (run == 1) {
 				assertThat(output).contains("Migrating schema \"public\" to version \"1 - key value store\"");
@@ -102,11 +89,31 @@ class JarLaunchIT {
 		}
 	}
 
-	private static Process start(Path workDir, Path log, String... arguments) throws IOException {
+	private static void copyConfig(Path workDir) throws IOException {
+		FileSystemUtils.copyRecursively(Path.of("config"), workDir.resolve("config"));
+	}
+
+	/** Starts the jar on the given port and waits for health UP; stops it again if it never gets there. */
+	private Process startUntilUp(Path workDir, Path log, int port, String... arguments) throws IOException {
+		var cleave = start(workDir, log, port, arguments);
+		try {
+			await().atMost(START_TIMEOUT)
+					.pollInterval(Duration.ofMillis(200))
+					.failFast("Cleave exited during start; see " + log, () -> !cleave.isAlive())
+					.until(() -> "UP".equals(status(port)));
+			return cleave;
+		}
+		catch (RuntimeException | Error notUp) {
+			cleave.destroyForcibly();
+			throw notUp;
+		}
+	}
+
+	private static Process start(Path workDir, Path log, int port, String... arguments) throws IOException {
 		var jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
 		assertThat(jar).as("packaged jar (run under Failsafe after package)").isRegularFile();
 		var java = ProcessHandle.current().info().command().orElse("java");
-		var command = new java.util.ArrayList<>(List.of(java, "-jar", jar.toString()));
+		var command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--server.port=" + port));
 		command.addAll(List.of(arguments));
 		return new ProcessBuilder(command)
 				.directory(workDir.toFile())

@@ -1,6 +1,7 @@
 package io.cleave;
 
 import static io.cleave.registry.jooq.schema.Tables.REGISTRY_KEY;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -47,13 +48,7 @@ abstract class PersistenceRoundTrip {
 		var key = ("/round-trip/" + UUID.randomUUID()).getBytes();
 		var value = new byte[] { 0, (byte) 0xff, 42 };
 
-		dsl.insertInto(REGISTRY_KEY)
-				.set(REGISTRY_KEY.KEY_BYTES, key)
-				.set(REGISTRY_KEY.VALUE_BYTES, value)
-				.set(REGISTRY_KEY.CREATE_REVISION, 2L)
-				.set(REGISTRY_KEY.MOD_REVISION, 3L)
-				.set(REGISTRY_KEY.VERSION, 2L)
-				.execute();
+		insertKey(key, value, 2L, 3L, 2L);
 
 		var stored = dsl.selectFrom(REGISTRY_KEY)
 				.where(REGISTRY_KEY.KEY_BYTES.eq(key))
@@ -68,22 +63,16 @@ abstract class PersistenceRoundTrip {
 	@Test
 	void comparesKeysBytewiseUnsignedLikeEtcd() {
 		var prefix = "/order/" + UUID.randomUUID() + "/";
-		var low = (prefix + "\u007f").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-		var high = (prefix + "\u0080").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+		var low = (prefix + "\u007f").getBytes(ISO_8859_1);
+		var high = (prefix + "\u0080").getBytes(ISO_8859_1);
 		for (var key : List.of(high, low)) {
-			dsl.insertInto(REGISTRY_KEY)
-					.set(REGISTRY_KEY.KEY_BYTES, key)
-					.set(REGISTRY_KEY.VALUE_BYTES, new byte[0])
-					.set(REGISTRY_KEY.CREATE_REVISION, 1L)
-					.set(REGISTRY_KEY.MOD_REVISION, 1L)
-					.set(REGISTRY_KEY.VERSION, 1L)
-					.execute();
+			insertKey(key, new byte[0], 1L, 1L, 1L);
 		}
 
 		var ordered = dsl.select(REGISTRY_KEY.KEY_BYTES)
 				.from(REGISTRY_KEY)
 				.where(REGISTRY_KEY.KEY_BYTES.ge(prefix.getBytes()))
-				.and(REGISTRY_KEY.KEY_BYTES.lt((prefix + "\u00ff").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+				.and(REGISTRY_KEY.KEY_BYTES.lt((prefix + "\u00ff").getBytes(ISO_8859_1)))
 				.orderBy(REGISTRY_KEY.KEY_BYTES)
 				.fetch(REGISTRY_KEY.KEY_BYTES);
 
@@ -138,6 +127,16 @@ abstract class PersistenceRoundTrip {
 			assertThat(listener.received()).contains(id);
 			assertThat(storedPublicationsOf(id)).isZero();
 		});
+	}
+
+	private void insertKey(byte[] key, byte[] value, long createRevision, long modRevision, long version) {
+		dsl.insertInto(REGISTRY_KEY)
+				.set(REGISTRY_KEY.KEY_BYTES, key)
+				.set(REGISTRY_KEY.VALUE_BYTES, value)
+				.set(REGISTRY_KEY.CREATE_REVISION, createRevision)
+				.set(REGISTRY_KEY.MOD_REVISION, modRevision)
+				.set(REGISTRY_KEY.VERSION, version)
+				.execute();
 	}
 
 	private List<String> successfulMigrations(String historyTable) {
