@@ -23,22 +23,41 @@ import org.springframework.validation.annotation.Validated;
  * @param endpoints client URLs of an external etcd cluster ({@code http://host:2379}); empty means this node's
  *     embedded store
  * @param etcdApi where the embedded store serves etcd's v3 gRPC API
+ * @param store how the embedded store runs
  */
 @Validated
 @ConfigurationProperties("cleave.registry")
 public record RegistryProperties(
 		@DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration instanceTtl,
 		@DefaultValue List<@NotNull URI> endpoints,
-		@DefaultValue @Valid EtcdApi etcdApi) {
+		@DefaultValue @Valid EtcdApi etcdApi,
+		@DefaultValue @Valid Store store) {
 
 	/**
 	 * The listening socket of the etcd v3 gRPC API.
 	 *
 	 * @param address interface to bind; loopback unless other hosts must reach the store
-	 * @param port TCP port, etcd's client port by default
+	 * @param port TCP port, etcd's client port by default; 0 picks a free one (tests)
 	 */
 	public record EtcdApi(
 			@DefaultValue("127.0.0.1") @NotBlank String address,
-			@DefaultValue("2379") @Min(1) @Max(65535) int port) {
+			@DefaultValue("2379") @Min(0) @Max(65535) int port) {
+	}
+
+	/**
+	 * The embedded store's timing.
+	 *
+	 * @param pollInterval how often a node looks for writes other nodes sharing its database made, and so the
+	 *     longest those take to reach its watchers (its own writes reach them at once)
+	 * @param progressInterval how long a watch that asked for progress notifications may go without a message
+	 *     (etcd's default is 10 minutes)
+	 * @param leaseCheckInterval how often expired leases are looked for; a lease outlives its TTL by at most this
+	 * @param watchBuffer how many recent events are kept in memory for watchers that keep up; others read history
+	 */
+	public record Store(
+			@DefaultValue("250ms") @NotNull @DurationMin(millis = 10) Duration pollInterval,
+			@DefaultValue("10m") @NotNull @DurationMin(millis = 10) Duration progressInterval,
+			@DefaultValue("500ms") @NotNull @DurationMin(millis = 10) Duration leaseCheckInterval,
+			@DefaultValue("10000") @Min(100) int watchBuffer) {
 	}
 }
