@@ -3,6 +3,7 @@ package io.cleave.registry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -24,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  *     embedded store
  * @param etcdApi where the embedded store serves etcd's v3 gRPC API
  * @param store how the embedded store runs
+ * @param instance how this node registers itself for discovery
  */
 @Validated
 @ConfigurationProperties("cleave.registry")
@@ -31,7 +33,8 @@ public record RegistryProperties(
 		@DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration instanceTtl,
 		@DefaultValue List<@NotNull URI> endpoints,
 		@DefaultValue @Valid EtcdApi etcdApi,
-		@DefaultValue @Valid Store store) {
+		@DefaultValue @Valid Store store,
+		@DefaultValue @Valid Instance instance) {
 
 	/**
 	 * The listening socket of the etcd v3 gRPC API.
@@ -59,5 +62,22 @@ public record RegistryProperties(
 			@DefaultValue("10m") @NotNull @DurationMin(millis = 10) Duration progressInterval,
 			@DefaultValue("500ms") @NotNull @DurationMin(millis = 10) Duration leaseCheckInterval,
 			@DefaultValue("10000") @Min(100) int watchBuffer) {
+	}
+
+	/**
+	 * This node's own service instance, registered under {@code /cleave/services/<service>/<node name>} while it runs.
+	 *
+	 * @param service the service this node is an instance of
+	 * @param host the host other nodes reach it at; empty means this machine's address
+	 * @param zone the zone it runs in, if any
+	 * @param weight its share of traffic relative to the service's other instances
+	 * @param metadata free-form labels published with it
+	 */
+	public record Instance(
+			@DefaultValue("cleave") @NotBlank String service,
+			@DefaultValue("") String host,
+			@DefaultValue("") String zone,
+			@DefaultValue("100") @Min(0) int weight,
+			@DefaultValue Map<String, String> metadata) {
 	}
 }
