@@ -26,12 +26,20 @@ public final class CleaveNode implements AutoCloseable {
 	 * @param profiles Spring profiles to activate, e.g. {@code postgres}
 	 */
 	public static CleaveNode start(String name, List<String> profiles, String... settings) {
+		return start(name, profiles, List.of(), settings);
+	}
+
+	/** As {@link #start(String, List, String...)}, with extra configuration classes (test beans) in the context. */
+	public static CleaveNode start(String name, List<String> profiles, List<Class<?>> extraSources,
+			String... settings) {
 		List<String> arguments = new ArrayList<>(List.of("--cleave.node.name=" + name, "--server.port=0",
 				"--cleave.registry.etcd-api.port=0", "--spring.jmx.enabled=false"));
 		for (String setting : settings) {
 			arguments.add("--" + setting);
 		}
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(CleaveApplication.class)
+		List<Class<?>> sources = new ArrayList<>(List.of(CleaveApplication.class));
+		sources.addAll(extraSources);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
 				.profiles(profiles.toArray(String[]::new))
 				.run(arguments.toArray(String[]::new));
 		return new CleaveNode(context);
