@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -291,6 +295,33 @@ class EtcdGrpcClientTests {
 				.satisfies(ex -> assertThat(ex.reason()).isEqualTo(Reason.INVALID_ARGUMENT));
 	}
 
+	// Connections
+
+	@Test
+	void servesCallsThroughALiveMemberWhileAnotherEndpointIsDown() {
+		List<URI> endpoints = List.of(URI.create("http://127.0.0.1:" + unusedPort()), URI.create(etcd.endpoint()));
+		try (EtcdGrpcClient twoMembers = new EtcdGrpcClient(endpoints, EtcdGrpcClient.DEFAULT_TIMEOUT)) {
+			for (int i = 0; i < 4; i++) {
+				twoMembers.put(put("k", "v" + i));
+			}
+			assertThat(value("k")).contains("v3");
+		}
+	}
+
+	@Test
+	void reportsAnUnreachableClusterAsUnavailable() {
+		List<URI> nowhere = List.of(URI.create("http://127.0.0.1:" + unusedPort()));
+		try (EtcdGrpcClient unreachable = new EtcdGrpcClient(nowhere, Duration.ofSeconds(2))) {
+			assertThatExceptionOfType(RegistryException.class)
+					.isThrownBy(() -> unreachable.put(put("k", "v")))
+					.satisfies(ex -> assertThat(ex.reason()).isEqualTo(Reason.UNAVAILABLE))
+					.withMessageStartingWith("etcd call failed: UNAVAILABLE");
+			assertThatExceptionOfType(RegistryException.class)
+					.isThrownBy(() -> unreachable.watch(WatchRequest.of(KeyRange.key(key("k"))), new RecordingListener()))
+					.satisfies(ex -> assertThat(ex.reason()).isEqualTo(Reason.UNAVAILABLE));
+		}
+	}
+
 	// Watches
 
 	@Test
@@ -418,6 +449,15 @@ class EtcdGrpcClientTests {
 		return client.range(RangeQuery.of(KeyRange.key(key(name)))).kvs().stream()
 				.map(kv -> kv.value().toStringUtf8())
 				.findFirst();
+	}
+
+	private static int unusedPort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static List<Bytes> keys(RangeResult result) {
