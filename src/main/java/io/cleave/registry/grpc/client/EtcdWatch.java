@@ -24,6 +24,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One watch on its own bidirectional {@code Watch} stream. A stream per watch keeps a slow listener from holding up
@@ -38,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  * {@link WatchListener#onCanceled}.
  */
 final class EtcdWatch implements Watch {
+
+	private static final Logger log = LoggerFactory.getLogger(EtcdWatch.class);
 
 	private static final long FIRST_BACKOFF_MILLIS = 100;
 
@@ -226,7 +230,19 @@ final class EtcdWatch implements Watch {
 				if (response.getCanceled() || response.getCompactRevision() != 0) {
 					endCanceled(response);
 				}
-				else if (response.getEventsCount() > 0) {
+				else {
+					deliver(response, revision);
+				}
+			}
+			if (firstCreated) {
+				created.complete(null);
+			}
+		}
+
+		/** Hands events or progress to the listener. Called with {@link #lock} held. */
+		private void deliver(WatchResponse response, long revision) {
+			try {
+				if (response.getEventsCount() > 0) {
 					List<WatchEvent> events = EtcdMessages.watchEvents(response.getEventsList());
 					nextRevision = events.getLast().revision() + 1;
 					listener.onEvents(revision, events);
@@ -237,8 +253,12 @@ final class EtcdWatch implements Watch {
 					listener.onProgress(revision);
 				}
 			}
-			if (firstCreated) {
-				created.complete(null);
+			catch (RuntimeException ex) {
+				// As the embedded store does: a listener that throws ends its watch, and hears why.
+				log.warn("Watch on {} failed and is cancelled", request.range(), ex);
+				end();
+				listener.onCanceled(new RegistryException(RegistryException.Reason.UNAVAILABLE,
+						"etcdserver: watch failed: " + ex.getMessage(), ex), 0);
 			}
 		}
 
@@ -263,6 +283,8 @@ final class EtcdWatch implements Watch {
 				attempt = null;
 				requests = null;
 				if (EtcdErrors.isTransient(failure)) {
+					log.debug("Watch on {} lost its stream; resuming from revision {}", request.range(), nextRevision,
+							failure);
 					reconnectLater();
 					return;
 				}

@@ -35,6 +35,7 @@ import io.cleave.registry.Txn;
 import io.cleave.registry.TxnResult;
 import io.cleave.registry.Watch;
 import io.cleave.registry.WatchEvent;
+import io.cleave.registry.WatchListener;
 import io.cleave.registry.WatchRequest;
 import io.cleave.testing.EtcdProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -410,11 +411,13 @@ class EtcdGrpcClientTests {
 	}
 
 	@Test
-	void aWatchSurvivesAnEtcdRestartWithoutLosingOrRepeatingAnEvent() {
+	void aWatchAndKeepAlivesSurviveAnEtcdRestartWithoutLosingOrRepeatingAnEvent() {
 		RecordingListener listener = new RecordingListener();
+		Lease lease = client.grant(60);
 		try (Watch watch = client.watch(WatchRequest.of(KeyRange.prefix(key("r/"))), listener)) {
 			client.put(put("r/before", "1"));
 			await().until(() -> listener.events.size() == 1);
+			assertThat(client.keepAlive(lease.id())).isPresent();
 
 			etcd.stop();
 			etcd.start();
@@ -430,6 +433,34 @@ class EtcdGrpcClientTests {
 					.containsExactly("PUT " + key("r/before") + "=1", "PUT " + key("r/after") + "=2",
 							"PUT " + key("r/after") + "=3"));
 			assertThat(listener.canceledWith).isNull();
+			// The shared keep-alive stream broke with etcd; a later renewal opens a new one (etcd kept the lease).
+			await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+					.until(() -> client.keepAlive(lease.id()).isPresent());
+		}
+	}
+
+	@Test
+	void aListenerThatThrowsEndsItsWatchAndHearsWhy() {
+		RecordingListener recorder = new RecordingListener();
+		WatchListener throwing = new WatchListener() {
+
+			@Override
+			public void onEvents(long revision, List<WatchEvent> events) {
+				throw new IllegalStateException("listener bug");
+			}
+
+			@Override
+			public void onCanceled(RegistryException reason, long compactRevision) {
+				recorder.onCanceled(reason, compactRevision);
+			}
+		};
+
+		try (Watch watch = client.watch(WatchRequest.of(KeyRange.key(key("k"))), throwing)) {
+			client.put(put("k", "v"));
+
+			await().untilAsserted(() -> assertThat(recorder.canceledWith).isNotNull()
+					.hasMessageContaining("listener bug"));
+			assertThat(recorder.canceledWith.reason()).isEqualTo(Reason.UNAVAILABLE);
 		}
 	}
 
