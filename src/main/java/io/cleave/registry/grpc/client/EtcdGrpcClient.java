@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +69,8 @@ final class EtcdGrpcClient implements KeyValueStore, Leases, Watches, AutoClosea
 	private final EtcdLeaseKeepAlive keepAlives;
 
 	private final ScheduledExecutorService scheduler;
+
+	private final Set<EtcdWatch> openWatches = ConcurrentHashMap.newKeySet();
 
 	EtcdGrpcClient(List<URI> endpoints, Duration timeout) {
 		this.channel = EtcdChannel.open(endpoints);
@@ -157,12 +161,16 @@ final class EtcdGrpcClient implements KeyValueStore, Leases, Watches, AutoClosea
 
 	@Override
 	public Watch watch(WatchRequest request, WatchListener listener) {
-		return new EtcdWatch(channel, request, listener, scheduler).start(timeout);
+		return new EtcdWatch(channel, request, listener, scheduler, openWatches).start(timeout);
 	}
 
-	/** Closes the channel: open watches and keep-alives end, and later calls fail as {@code UNAVAILABLE}. */
+	/**
+	 * Cancels the open watches (their listeners hear nothing more) and closes the channel: waiting keep-alives and
+	 * later calls fail as {@code UNAVAILABLE}.
+	 */
 	@Override
 	public void close() {
+		List.copyOf(openWatches).forEach(EtcdWatch::cancel);
 		keepAlives.close();
 		scheduler.shutdownNow();
 		channel.shutdownNow();

@@ -2,8 +2,10 @@ package io.cleave.registry.grpc.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -57,6 +59,9 @@ final class EtcdWatch implements Watch {
 
 	private final ScheduledExecutorService scheduler;
 
+	/** The client's open watches, which it cancels when it closes; this one is in it from start to end. */
+	private final Set<EtcdWatch> openWatches;
+
 	/** Guards the fields below and every listener call, so that none starts once {@link #cancel()} returned. */
 	private final Object lock = new Object();
 
@@ -74,18 +79,20 @@ final class EtcdWatch implements Watch {
 	private boolean ended;
 
 	EtcdWatch(ManagedChannel channel, WatchRequest request, WatchListener listener,
-			ScheduledExecutorService scheduler) {
+			ScheduledExecutorService scheduler, Set<EtcdWatch> openWatches) {
 		this.channel = channel;
 		// Wait for a connection rather than fail at once while etcd is down; the channel reconnects with backoff.
 		this.watches = WatchGrpc.newStub(channel).withWaitForReady();
 		this.request = request;
 		this.listener = listener;
 		this.scheduler = scheduler;
+		this.openWatches = openWatches;
 		this.nextRevision = request.startRevision();
 	}
 
 	/** Opens the stream and waits until etcd has created the watch, so that "from now" means from this call on. */
 	EtcdWatch start(Duration timeout) {
+		openWatches.add(this);
 		synchronized (lock) {
 			open();
 		}
@@ -136,6 +143,7 @@ final class EtcdWatch implements Watch {
 	/** Stops for good: no stream, no reconnect, no further listener call. Called with {@link #lock} held. */
 	private void end() {
 		ended = true;
+		openWatches.remove(this);
 		ScheduledFuture<?> pending = reconnect;
 		if (pending != null) {
 			pending.cancel(false);
@@ -162,18 +170,27 @@ final class EtcdWatch implements Watch {
 		long ceiling = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(failures, 16));
 		failures++;
 		long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-		reconnect = scheduler.schedule(() -> {
-			synchronized (lock) {
-				if (!ended) {
-					// The channel may be far into its own reconnect backoff (up to 2 minutes); try a connection now.
-					if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-						channel.resetConnectBackoff();
-					}
-					open();
-				}
-			}
-		}, delay, TimeUnit.MILLISECONDS);
+		try {
+			reconnect = scheduler.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// The client is closing and cancels its watches: this one ends with it.
+			end();
+		}
 	}
+
+	private void reconnect() {
+		synchronized (lock) {
+			if (!ended) {
+				// The channel may be far into its own reconnect backoff (up to 2 minutes); try a connection now.
+				if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+					channel.resetConnectBackoff();
+				}
+				open();
+			}
+		}
+	}
+
 
 	/** One {@code Watch} call: the stream of one connection's worth of this watch. */
 	private final class Attempt implements ClientResponseObserver<io.cleave.registry.grpc.etcd.WatchRequest, WatchResponse> {

@@ -400,14 +400,33 @@ class EtcdGrpcClientTests {
 
 		watch.cancel();
 		client.put(put("k", "unseen"));
-		RecordingListener later = new RecordingListener();
-		try (Watch witness = client.watch(WatchRequest.of(KeyRange.key(key("k"))), later)) {
-			client.put(put("k", "after"));
-			// Once a later watch has seen a later write, the cancelled one would have had time to see "unseen".
-			await().until(() -> later.events.size() == 1);
-		}
+		awaitSeenByAnotherWatch("k");
+
 		assertThat(listener.described()).containsExactly("PUT " + key("k") + "=seen");
 		assertThat(listener.canceledWith).isNull();
+	}
+
+	@Test
+	void closingAClientEndsItsWatchesQuietly() {
+		RecordingListener listener = new RecordingListener();
+		EtcdGrpcClient closing = new EtcdGrpcClient(List.of(URI.create(etcd.endpoint())), EtcdGrpcClient.DEFAULT_TIMEOUT);
+		closing.watch(WatchRequest.of(KeyRange.key(key("k"))), listener);
+
+		closing.close();
+		client.put(put("k", "unseen"));
+		awaitSeenByAnotherWatch("k");
+
+		assertThat(listener.events).isEmpty();
+		assertThat(listener.canceledWith).isNull();
+	}
+
+	/** Writes {@code name} and waits until a new watch saw it: by then an older watch would have seen earlier writes. */
+	private void awaitSeenByAnotherWatch(String name) {
+		RecordingListener witness = new RecordingListener();
+		try (Watch watch = client.watch(WatchRequest.of(KeyRange.key(key(name))), witness)) {
+			client.put(put(name, "witnessed"));
+			await().until(() -> witness.events.size() == 1);
+		}
 	}
 
 	@Test
