@@ -191,8 +191,7 @@ final class EtcdWatch implements Watch {
 		}
 	}
 
-
-	/** One {@code Watch} call: the stream of one connection's worth of this watch. */
+	/** One {@code Watch} call; a broken stream is replaced by a new attempt that resumes where it stopped. */
 	private final class Attempt implements ClientResponseObserver<io.cleave.registry.grpc.etcd.WatchRequest, WatchResponse> {
 
 		private @Nullable ClientCallStreamObserver<io.cleave.registry.grpc.etcd.WatchRequest> requests;
