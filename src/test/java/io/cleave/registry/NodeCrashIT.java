@@ -28,7 +28,7 @@ class NodeCrashIT {
 	void aKilledNodeDisappearsFromDiscoveryWithinItsTtl(@TempDir Path workDir) throws Exception {
 		String url = EmbeddedPostgresServer.createDatabase("node_crash");
 		try (CleaveNode observer = CleaveNode.start("observer", List.of("postgres"),
-				List.of(ServiceDiscoveryContract.Events.class), "CLEAVE_DB_URL=" + url,
+				List.of(DiscoveryEvents.class), "CLEAVE_DB_URL=" + url,
 				"CLEAVE_DB_USER=postgres", "CLEAVE_DB_PASSWORD=", "cleave.registry.instance-ttl=" + TTL.toSeconds() + "s");
 				CleaveProcess victim = CleaveProcess.startUntilUp(workDir, workDir.resolve("victim.log"),
 						CleaveProcess.freePort(),

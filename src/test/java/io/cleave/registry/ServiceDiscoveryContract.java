@@ -12,15 +12,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
  * Service discovery, as it must behave on every registry backend: the embedded store and a real etcd. A subclass
  * boots a node on its backend; each test uses a service name of its own.
  */
-@Import(ServiceDiscoveryContract.Events.class)
+@Import(DiscoveryEvents.class)
 public abstract class ServiceDiscoveryContract {
 
 	private static final Duration EVENTUALLY = Duration.ofSeconds(15);
@@ -134,14 +132,5 @@ public abstract class ServiceDiscoveryContract {
 	protected ServiceInstance instance(String id) {
 		return new ServiceInstance(service, id, Map.of("http", URI.create("http://10.0.0.1:8080"),
 				"grpc", URI.create("grpc://10.0.0.1:9090")), "zone-a", "1.2.3", 10, Map.of("team", "payments"));
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Events {
-
-		@Bean
-		DiscoveryEvents discoveryEvents() {
-			return new DiscoveryEvents();
-		}
 	}
 }

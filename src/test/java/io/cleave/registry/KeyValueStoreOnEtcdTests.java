@@ -1,0 +1,53 @@
+package io.cleave.registry;
+
+import io.cleave.testing.EtcdProcess;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The key-value contract against a real etcd 3.4, through the client a node uses with
+ * {@code cleave.registry.endpoints}: the same assertions the embedded store passes, so the two cannot drift apart.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@DirtiesContext // stop the node while etcd still runs (etcd itself stops with the JVM)
+class KeyValueStoreOnEtcdTests extends KeyValueStoreContract {
+
+	/** Started before the context, stopped by its shutdown hook after the context closed. */
+	private static final EtcdProcess ETCD = new EtcdProcess();
+
+	@Autowired
+	KeyValueStore kv;
+
+	@Autowired
+	Leases leases;
+
+	@Autowired
+	Watches watches;
+
+	@DynamicPropertySource
+	static void realEtcd(DynamicPropertyRegistry registry) {
+		if (!ETCD.isRunning()) {
+			ETCD.start();
+		}
+		registry.add("cleave.registry.endpoints", ETCD::endpoint);
+	}
+
+	@Override
+	protected KeyValueStore kv() {
+		return kv;
+	}
+
+	@Override
+	protected Leases leases() {
+		return leases;
+	}
+
+	@Override
+	protected Watches watches() {
+		return watches;
+	}
+}
