@@ -35,10 +35,10 @@ public record RegistryProperties(
 	 * The listening socket of the etcd v3 gRPC API.
 	 *
 	 * @param address interface to bind; loopback unless other hosts must reach the store
-	 * @param port TCP port, etcd's client port by default
+	 * @param port TCP port, etcd's client port by default; 0 lets the system choose a free one (tests do)
 	 */
 	public record EtcdApi(
 			@DefaultValue("127.0.0.1") @NotBlank String address,
-			@DefaultValue("2379") @Min(1) @Max(65535) int port) {
+			@DefaultValue("2379") @Min(0) @Max(65535) int port) {
 	}
 }
