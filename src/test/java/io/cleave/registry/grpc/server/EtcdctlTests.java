@@ -17,7 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * issue names, with etcdctl's own output. Each test writes under a prefix of its own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"cleave.registry.etcd-api.port=0", "cleave.data-dir=target/etcd-api-tests" })
+		"cleave.registry.etcd-api.port=0", "cleave.data-dir=./target/etcd-api-tests" })
 class EtcdctlTests {
 
 	private static final Pattern REVISION = Pattern.compile("\"revision\":(\\d+)");
