@@ -135,6 +135,7 @@ abstract class PersistenceRoundTrip {
 				.set(REGISTRY_KEY.VALUE_BYTES, value)
 				.set(REGISTRY_KEY.CREATE_REVISION, createRevision)
 				.set(REGISTRY_KEY.MOD_REVISION, modRevision)
+				.set(REGISTRY_KEY.MOD_SUB_REVISION, 0)
 				.set(REGISTRY_KEY.VERSION, version)
 				.execute();
 	}

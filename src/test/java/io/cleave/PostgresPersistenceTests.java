@@ -2,9 +2,7 @@ package io.cleave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.cleave.testing.EmbeddedPostgresServer;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,23 +26,7 @@ class PostgresPersistenceTests extends PersistenceRoundTrip {
 	}
 
 	@DynamicPropertySource
-	static void postgres(DynamicPropertyRegistry registry) throws IOException {
-		var postgres = EmbeddedPostgresServer.get();
-		registry.add("CLEAVE_DB_URL", () -> postgres.getJdbcUrl("postgres", "postgres"));
-		registry.add("CLEAVE_DB_USER", () -> "postgres");
-		registry.add("CLEAVE_DB_PASSWORD", () -> "");
-	}
-
-	/** One PostgreSQL server per test JVM; zonky stops it when the JVM exits. */
-	static final class EmbeddedPostgresServer {
-
-		private static EmbeddedPostgres server;
-
-		static synchronized EmbeddedPostgres get() throws IOException {
-			if (server == null) {
-				server = EmbeddedPostgres.builder().start();
-			}
-			return server;
-		}
+	static void postgres(DynamicPropertyRegistry registry) {
+		EmbeddedPostgresServer.register(registry, EmbeddedPostgresServer.get().getJdbcUrl("postgres", "postgres"));
 	}
 }

@@ -25,6 +25,10 @@ create table registry_key_history (
     version         bigint  not null,
     lease_id        bigint  not null default 0,
     tombstone       boolean not null default false,
+    -- The version this write replaced (null if it created the key), so a watch can report the
+    -- previous key-value with one primary-key join.
+    prev_mod_revision bigint,
+    prev_sub_revision integer,
     constraint registry_key_history_pk primary key (mod_revision, sub_revision)
 );
 
@@ -36,6 +40,7 @@ create table registry_key (
     value_bytes     bytea  not null,
     create_revision bigint not null,
     mod_revision    bigint not null,
+    mod_sub_revision integer not null,
     version         bigint not null,
     lease_id        bigint not null default 0,
     constraint registry_key_pk primary key (key_bytes)

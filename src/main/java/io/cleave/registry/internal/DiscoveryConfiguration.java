@@ -1,0 +1,42 @@
+package io.cleave.registry.internal;
+
+import io.cleave.CleaveProperties;
+import io.cleave.registry.KeyValueStore;
+import io.cleave.registry.Leases;
+import io.cleave.registry.RegistryProperties;
+import io.cleave.registry.ServiceRegistry;
+import io.cleave.registry.Watches;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Discovery on whichever backend is active — the embedded store or an external etcd — and this node's own
+ * registration.
+ */
+@Configuration(proxyBeanMethods = false)
+class DiscoveryConfiguration {
+
+	@Bean
+	WatchedServiceRegistry serviceRegistry(KeyValueStore kv, Leases leases, Watches watches,
+			RegistryProperties properties, ApplicationEventPublisher publisher,
+			PlatformTransactionManager transactions) {
+		// Published in a transaction so that the event publication registry records them for module listeners.
+		TransactionTemplate tx = new TransactionTemplate(transactions);
+		return new WatchedServiceRegistry(kv, leases, watches, properties.instanceTtl(),
+				event -> tx.executeWithoutResult(status -> publisher.publishEvent(event)));
+	}
+
+	@Bean
+	NodeRegistration nodeRegistration(ServiceRegistry registry, RegistryProperties properties,
+			CleaveProperties cleave, ObjectProvider<BuildProperties> build) {
+		BuildProperties buildProperties = build.getIfAvailable();
+		return new NodeRegistration(registry, properties.instance(), cleave.node().name(),
+				buildProperties == null ? null : buildProperties.getVersion());
+	}
+}

@@ -1,0 +1,308 @@
+package io.cleave.registry.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.cleave.registry.Bytes;
+import io.cleave.registry.Compare;
+import io.cleave.registry.Delete;
+import io.cleave.registry.KeyRange;
+import io.cleave.registry.KeyValue;
+import io.cleave.registry.KeyValueStore;
+import io.cleave.registry.Lease;
+import io.cleave.registry.Leases;
+import io.cleave.registry.Put;
+import io.cleave.registry.RangeQuery;
+import io.cleave.registry.RangeResult;
+import io.cleave.registry.RegistryException;
+import io.cleave.registry.ServiceInstance;
+import io.cleave.registry.ServiceInstanceDeregistered;
+import io.cleave.registry.ServiceInstanceExpired;
+import io.cleave.registry.ServiceInstanceRegistered;
+import io.cleave.registry.ServiceRegistry;
+import io.cleave.registry.Txn;
+import io.cleave.registry.TxnResult;
+import io.cleave.registry.Watch;
+import io.cleave.registry.WatchEvent;
+import io.cleave.registry.WatchListener;
+import io.cleave.registry.WatchRequest;
+import io.cleave.registry.Watches;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Service discovery over any registry backend. A watch on the services prefix keeps an in-memory copy of every
+ * instance, so lookups do no I/O. This node's own instances hang off one node lease, kept alive at a third of its
+ * TTL and re-granted (with the instances re-registered) if it was lost, for example after a long pause.
+ *
+ * <p>A deliberate deregistration deletes the instance and, in the same transaction, writes a marker under
+ * {@value #DEREGISTERED}; a delete without that marker was a lease running out. Both prefixes share the watched
+ * prefix {@code /cleave/services}, so every watcher sees the pair in one revision.
+ */
+public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifecycle {
+
+	/** Marks a deliberate deregistration; written and removed again right after. */
+	static final String DEREGISTERED = "/cleave/services-deregistered/";
+
+	private static final KeyRange WATCHED = KeyRange.prefix("/cleave/services");
+
+	private static final Logger log = LoggerFactory.getLogger(WatchedServiceRegistry.class);
+
+	private final KeyValueStore kv;
+
+	private final Leases leases;
+
+	private final Watches watches;
+
+	private final Duration nodeTtl;
+
+	private final Consumer<Object> events;
+
+	private final ServiceInstanceCodec codec = new ServiceInstanceCodec();
+
+	private final Map<Bytes, ServiceInstance> own = new ConcurrentHashMap<>();
+
+	/** Immutable snapshot: service → id → instance. Replaced, never changed, so readers need no lock. */
+	private volatile Map<String, Map<String, ServiceInstance>> catalog = Map.of();
+
+	private volatile long nodeLease;
+
+	private volatile @Nullable Watch watch;
+
+	private @Nullable ScheduledExecutorService scheduler;
+
+	private volatile boolean running;
+
+	/**
+	 * @param nodeTtl the TTL of this node's lease: how long its instances outlive a crash
+	 * @param events where discovery events are published
+	 */
+	public WatchedServiceRegistry(KeyValueStore kv, Leases leases, Watches watches, Duration nodeTtl,
+			Consumer<Object> events) {
+		this.kv = kv;
+		this.leases = leases;
+		this.watches = watches;
+		this.nodeTtl = nodeTtl;
+		this.events = events;
+	}
+
+	@Override
+	public List<ServiceInstance> instances(String service) {
+		Map<String, ServiceInstance> instances = catalog.get(service);
+		return instances == null ? List.of() : List.copyOf(instances.values());
+	}
+
+	@Override
+	public Set<String> services() {
+		return catalog.keySet();
+	}
+
+	@Override
+	public Lease register(ServiceInstance instance, Duration ttl) {
+		Lease lease = leases.grant(Math.max(1, ttl.toSeconds()));
+		try {
+			write(instance, lease.id());
+		}
+		catch (RuntimeException ex) {
+			leases.revoke(lease.id());
+			throw ex;
+		}
+		return lease;
+	}
+
+	@Override
+	public void registerWithNode(ServiceInstance instance) {
+		own.put(instance.key(), instance);
+		write(instance, nodeLease);
+	}
+
+	@Override
+	public boolean deregister(String service, String id) {
+		Bytes key = ServiceInstance.key(service, id);
+		own.remove(key);
+		Bytes marker = Bytes.utf8(DEREGISTERED + service + "/" + id);
+		TxnResult result = kv.txn(new Txn(
+				List.of(Compare.version(KeyRange.key(key), Compare.Result.GREATER, 0)),
+				List.of(new Delete(KeyRange.key(key), true), Put.of(marker, Bytes.utf8("deregistered"))),
+				List.of()));
+		if (!result.succeeded()) {
+			return false;
+		}
+		kv.delete(Delete.of(KeyRange.key(marker)));
+		var deleted = (io.cleave.registry.DeleteResult) result.results().getFirst();
+		long lease = deleted.prevKvs().isEmpty() ? 0 : deleted.prevKvs().getFirst().lease();
+		if (lease != 0 && lease != nodeLease) {
+			revokeQuietly(lease); // a lease of its own, granted by register(instance, ttl)
+		}
+		return true;
+	}
+
+	private void write(ServiceInstance instance, long lease) {
+		// Re-registering clears a deregistration marker a watcher might otherwise pair with a later delete.
+		kv.txn(new Txn(List.of(), List.of(Put.of(instance.key(), codec.encode(instance)).withLease(lease),
+				Delete.of(KeyRange.key(Bytes.utf8(DEREGISTERED + instance.service() + "/" + instance.id())))),
+				List.of()));
+	}
+
+	// Lifecycle
+
+	@Override
+	public void start() {
+		nodeLease = leases.grant(Math.max(1, nodeTtl.toSeconds())).id();
+		scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+				.name("registry-discovery").factory());
+		running = true;
+		follow();
+		long period = Math.max(100, nodeTtl.toMillis() / 3);
+		scheduler.scheduleWithFixedDelay(this::keepNodeAlive, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		for (ServiceInstance instance : List.copyOf(own.values())) {
+			try {
+				deregister(instance.service(), instance.id());
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not deregister {}/{} on shutdown; it expires with the node's lease",
+						instance.service(), instance.id(), ex);
+			}
+		}
+		revokeQuietly(nodeLease);
+		Watch w = watch;
+		if (w != null) {
+			w.cancel();
+		}
+		if (scheduler != null) {
+			scheduler.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	/** After the store and its watch hub start; stopped — deregistering this node — before the web server drains. */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 500;
+	}
+
+	/** Loads every instance, then watches for changes from the revision the load saw. */
+	private void follow() {
+		RangeResult snapshot = kv.range(RangeQuery.of(KeyRange.prefix(ServiceInstance.PREFIX)));
+		Map<String, Map<String, ServiceInstance>> loaded = new HashMap<>();
+		for (KeyValue stored : snapshot.kvs()) {
+			codec.decode(stored).ifPresent(i -> loaded.computeIfAbsent(i.service(), s -> new TreeMap<>()).put(i.id(), i));
+		}
+		catalog = freeze(loaded);
+		watch = watches.watch(WatchRequest.of(WATCHED).fromRevision(snapshot.revision() + 1), new Follower());
+	}
+
+	private void keepNodeAlive() {
+		try {
+			if (leases.keepAlive(nodeLease).isEmpty()) {
+				log.warn("This node's registry lease {} was lost; registering its {} instance(s) again",
+						Long.toHexString(nodeLease), own.size());
+				nodeLease = leases.grant(Math.max(1, nodeTtl.toSeconds())).id();
+				own.values().forEach(instance -> write(instance, nodeLease));
+			}
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not keep this node's registry lease alive; retrying", ex);
+		}
+	}
+
+	private void revokeQuietly(long lease) {
+		try {
+			leases.revoke(lease);
+		}
+		catch (RegistryException ex) {
+			log.debug("Lease {} was already gone", Long.toHexString(lease));
+		}
+	}
+
+	private static Map<String, Map<String, ServiceInstance>> freeze(Map<String, Map<String, ServiceInstance>> mutable) {
+		Map<String, Map<String, ServiceInstance>> frozen = new TreeMap<>();
+		mutable.forEach((service, instances) -> {
+			if (!instances.isEmpty()) {
+				frozen.put(service, java.util.Collections.unmodifiableMap(new TreeMap<>(instances)));
+			}
+		});
+		return java.util.Collections.unmodifiableMap(frozen);
+	}
+
+	/** Applies watched changes to the catalog and publishes what they mean. */
+	private final class Follower implements WatchListener {
+
+		@Override
+		public void onEvents(long revision, List<WatchEvent> batch) {
+			Set<Bytes> deregisteredHere = new HashSet<>();
+			for (WatchEvent event : batch) {
+				String key = event.kv().key().toStringUtf8();
+				if (event.type() == WatchEvent.Type.PUT && key.startsWith(DEREGISTERED)) {
+					deregisteredHere.add(Bytes.utf8(ServiceInstance.PREFIX + key.substring(DEREGISTERED.length())));
+				}
+			}
+			Map<String, Map<String, ServiceInstance>> next = new HashMap<>();
+			catalog.forEach((service, instances) -> next.put(service, new TreeMap<>(instances)));
+			List<Object> published = new ArrayList<>();
+			for (WatchEvent event : batch) {
+				if (!event.kv().key().toStringUtf8().startsWith(ServiceInstance.PREFIX)) {
+					continue;
+				}
+				if (event.type() == WatchEvent.Type.PUT) {
+					codec.decode(event.kv()).ifPresent(instance -> {
+						next.computeIfAbsent(instance.service(), s -> new TreeMap<>()).put(instance.id(), instance);
+						published.add(new ServiceInstanceRegistered(instance));
+					});
+				}
+				else {
+					removed(next, event.kv().key()).ifPresent(instance -> published.add(
+							deregisteredHere.contains(event.kv().key()) ? new ServiceInstanceDeregistered(instance)
+									: new ServiceInstanceExpired(instance)));
+				}
+			}
+			catalog = freeze(next);
+			published.forEach(events);
+		}
+
+		/** Removes the instance stored under {@code key} ({@code /cleave/services/<service>/<id>}), if known. */
+		private Optional<ServiceInstance> removed(Map<String, Map<String, ServiceInstance>> next, Bytes key) {
+			String[] serviceAndId = key.toStringUtf8().substring(ServiceInstance.PREFIX.length()).split("/", 2);
+			Map<String, ServiceInstance> instances = next.get(serviceAndId[0]);
+			return serviceAndId.length < 2 || instances == null ? Optional.empty()
+					: Optional.ofNullable(instances.remove(serviceAndId[1]));
+		}
+
+		@Override
+		public void onCanceled(RegistryException reason, long compactRevision) {
+			if (!running) {
+				return;
+			}
+			// The watch fell behind a compaction (or the store failed): reload everything and follow again.
+			log.warn("Discovery's watch ended ({}); reloading the service catalog", reason.getMessage());
+			ScheduledExecutorService s = scheduler;
+			if (s != null) {
+				s.execute(WatchedServiceRegistry.this::follow);
+			}
+		}
+	}
+}
