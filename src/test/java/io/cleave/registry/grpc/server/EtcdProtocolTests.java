@@ -40,15 +40,12 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The parts of etcd's protocol that etcdctl and jetcd hide, on the wire through the generated stubs: the order and
  * shape of watch responses, the status codes of malformed requests, and what is not implemented.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"cleave.registry.etcd-api.port=0", "cleave.data-dir=./target/etcd-api-tests" })
-class EtcdProtocolTests {
+class EtcdProtocolTests extends EtcdApiTestSupport {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 

@@ -10,15 +10,12 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * Debian's {@code etcdctl} 3.4, the real binary, against the etcd API of a running Cleave: every command the
  * issue names, with etcdctl's own output. Each test writes under a prefix of its own.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"cleave.registry.etcd-api.port=0", "cleave.data-dir=./target/etcd-api-tests" })
-class EtcdctlTests {
+class EtcdctlTests extends EtcdApiTestSupport {
 
 	private static final Pattern REVISION = Pattern.compile("\"revision\":(\\d+)");
 

@@ -36,15 +36,12 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * jetcd 0.8.7, a stock Java etcd client, against the etcd API of a running Cleave: the calls a service registry
  * makes, and etcd's errors for bad input. Each test writes under a prefix of its own.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"cleave.registry.etcd-api.port=0", "cleave.data-dir=./target/etcd-api-tests" })
-class JetcdTests {
+class JetcdTests extends EtcdApiTestSupport {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
