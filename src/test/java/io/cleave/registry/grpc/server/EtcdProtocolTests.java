@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
 
+import io.cleave.registry.grpc.etcd.CompactionRequest;
 import io.cleave.registry.grpc.etcd.Compare;
 import io.cleave.registry.grpc.etcd.Event;
 import io.cleave.registry.grpc.etcd.HashRequest;
@@ -132,6 +133,22 @@ class EtcdProtocolTests extends EtcdApiTestSupport {
 		assertThat(progress.getWatchId()).isEqualTo(WatchStream.ALL_WATCHES);
 		assertThat(progress.getEventsList()).isEmpty();
 		assertThat(progress.getHeader().getRevision()).isGreaterThanOrEqualTo(revision);
+	}
+
+	@Test
+	void aWatchFromACompactedRevisionIsCreatedThenCanceledWithTheCompactRevision() throws Exception {
+		long old = put("a", "1");
+		long now = put("a", "2");
+		kv.compact(CompactionRequest.newBuilder().setRevision(now).build());
+		WatchClient watch = new WatchClient();
+
+		watch.send(create(prefix + "a").setStartRevision(old));
+
+		assertThat(watch.next().getCreated()).isTrue();
+		WatchResponse canceled = watch.next();
+		assertThat(canceled.getCanceled()).isTrue();
+		assertThat(canceled.getCompactRevision()).isEqualTo(now);
+		assertThat(canceled.getEventsList()).isEmpty();
 	}
 
 	@Test

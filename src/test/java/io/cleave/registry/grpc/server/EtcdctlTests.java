@@ -119,6 +119,21 @@ class EtcdctlTests extends EtcdApiTestSupport {
 	}
 
 	@Test
+	void aWatchOrGetFromACompactedRevisionIsRefusedSayingSo() {
+		long old = revisionOf(etcdctl.run("put", "-w", "json", prefix + "k", "old"));
+		long now = revisionOf(etcdctl.run("put", "-w", "json", prefix + "k", "new"));
+
+		assertThat(etcdctl.run("compaction", String.valueOf(now))).isEqualTo("compacted revision " + now + "\n");
+
+		Etcdctl.Result watch = etcdctl.attempt("", "watch", "--rev=" + old, prefix + "k");
+		assertThat(watch.exitCode()).isNotZero();
+		assertThat(watch.errors()).startsWith(
+				"watch was canceled (etcdserver: mvcc: required revision has been compacted)\n");
+		assertThat(etcdctl.attempt("", "get", "--rev=" + old, prefix + "k").errors())
+				.contains("etcdserver: mvcc: required revision has been compacted");
+	}
+
+	@Test
 	void grantsALeaseKeepsItAliveListsItsKeysAndRevokesItWithThem() {
 		Matcher granted = LEASE_GRANTED.matcher(etcdctl.run("lease", "grant", "60"));
 		assertThat(granted.find()).isTrue();
