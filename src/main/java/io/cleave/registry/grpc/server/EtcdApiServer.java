@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import io.cleave.registry.RegistryProperties;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -35,11 +37,8 @@ final class EtcdApiServer implements SmartLifecycle {
 
 	private final List<BindableService> services;
 
-	private volatile Server server;
-
-	private volatile ExecutorService executor;
-
-	private volatile boolean running;
+	/** Set while running; calls are served on virtual threads, as they block on the database. */
+	private volatile @Nullable Running running;
 
 	EtcdApiServer(RegistryProperties.EtcdApi settings, List<BindableService> services) {
 		this.settings = settings;
@@ -48,52 +47,62 @@ final class EtcdApiServer implements SmartLifecycle {
 
 	/** The port the server listens on: the configured one, or the one the system chose for port 0. */
 	int port() {
-		if (!running) {
+		Running current = running;
+		if (current == null) {
 			throw new IllegalStateException("the etcd API server is not running");
 		}
-		return server.getPort();
+		return current.server().getPort();
 	}
 
 	@Override
 	public void start() {
-		executor = Executors.newVirtualThreadPerTaskExecutor();
+		ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 		NettyServerBuilder builder = NettyServerBuilder
 				.forAddress(new InetSocketAddress(settings.address(), settings.port()))
 				.executor(executor)
 				.permitKeepAliveTime(PERMITTED_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
 		services.forEach(builder::addService);
 		try {
-			server = builder.build().start();
+			running = new Running(builder.build().start(), executor);
 		}
 		catch (IOException ex) {
 			executor.shutdownNow();
 			throw new UncheckedIOException("could not serve etcd's API on " + settings.address() + ":"
 					+ settings.port() + " (cleave.registry.etcd-api.*)", ex);
 		}
-		running = true;
-		log.info("Serving etcd's v3 API on {}:{}", settings.address(), server.getPort());
+		log.info("Serving etcd's v3 API on {}:{}", settings.address(), port());
 	}
 
 	@Override
 	public void stop() {
-		running = false;
-		server.shutdown();
-		try {
-			if (!server.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-				server.shutdownNow().awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			server.shutdownNow();
-			Thread.currentThread().interrupt();
-		}
-		finally {
-			executor.shutdownNow();
+		Running current = running;
+		running = null;
+		if (current != null) {
+			current.stop();
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return running;
+		return running != null;
+	}
+
+	private record Running(Server server, ExecutorService executor) {
+
+		void stop() {
+			server.shutdown();
+			try {
+				if (!server.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+					server.shutdownNow().awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				server.shutdownNow();
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				executor.shutdownNow();
+			}
+		}
 	}
 }

@@ -27,9 +27,6 @@ final class GrpcErrors {
 					.withDescription(registry.getMessage())
 					.asRuntimeException();
 		}
-		if (failure instanceof StatusRuntimeException status) {
-			return status;
-		}
 		log.error("etcd API request failed unexpectedly", failure);
 		return Status.INTERNAL.withDescription("etcdserver: internal error: " + failure.getClass().getSimpleName())
 				.asRuntimeException();

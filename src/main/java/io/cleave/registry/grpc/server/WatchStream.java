@@ -57,12 +57,21 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 	@Override
 	public void onNext(WatchRequest request) {
-		switch (request.getRequestUnionCase()) {
-			case CREATE_REQUEST -> create(request.getCreateRequest());
-			case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
-			case PROGRESS_REQUEST -> send(response(ALL_WATCHES, store.revision()).build());
-			case REQUESTUNION_NOT_SET -> {
-				// etcd ignores an empty request too.
+		try {
+			switch (request.getRequestUnionCase()) {
+				case CREATE_REQUEST -> create(request.getCreateRequest());
+				case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
+				case PROGRESS_REQUEST -> send(response(ALL_WATCHES, store.revision()).build());
+				case REQUESTUNION_NOT_SET -> {
+					// etcd ignores an empty request too.
+				}
+			}
+		}
+		catch (RuntimeException failure) {
+			// The store failed (a bad request only cancels its own watch): end the stream, as etcd does.
+			close();
+			synchronized (this) {
+				responses.onError(GrpcErrors.toStatus(failure));
 			}
 		}
 	}

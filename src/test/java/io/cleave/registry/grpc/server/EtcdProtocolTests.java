@@ -216,21 +216,8 @@ class EtcdProtocolTests extends EtcdApiTestSupport {
 
 		private final BlockingQueue<WatchResponse> responses = new LinkedBlockingQueue<>();
 
-		private final StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel).watch(new StreamObserver<>() {
-
-			@Override
-			public void onNext(WatchResponse response) {
-				responses.add(response);
-			}
-
-			@Override
-			public void onError(Throwable failure) {
-			}
-
-			@Override
-			public void onCompleted() {
-			}
-		});
+		private final StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel)
+				.watch(StreamObservers.addingTo(responses));
 
 		void send(WatchCreateRequest.Builder create) {
 			send(WatchRequest.newBuilder().setCreateRequest(create));

@@ -180,6 +180,9 @@ class EtcdctlTests extends EtcdApiTestSupport {
 				.contains("etcdserver: requested lease not found");
 		assertThat(etcdctl.attempt("", "lease", "revoke", "1234").errors())
 				.contains("etcdserver: requested lease not found");
+		// The server answers a keep-alive for a missing lease with TTL 0, which etcd's client turns into this error.
+		assertThat(etcdctl.attempt("", "lease", "keep-alive", "--once", "1234").errors())
+				.contains("etcdserver: requested lease not found");
 	}
 
 	private static long revisionOf(String json) {

@@ -31,7 +31,6 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -128,7 +127,7 @@ class JetcdTests extends EtcdApiTestSupport {
 		kv.put(key("session"), bytes("alive"), PutOption.builder().withLeaseId(lease).build()).get();
 		List<LeaseKeepAliveResponse> keptAlive = new CopyOnWriteArrayList<>();
 
-		try (var keepAlive = leases.keepAlive(lease, collectInto(keptAlive))) {
+		try (var keepAlive = leases.keepAlive(lease, StreamObservers.addingTo(keptAlive))) {
 			await().atMost(PATIENCE).until(() -> !keptAlive.isEmpty());
 		}
 		assertThat(keptAlive.getFirst().getTTL()).isEqualTo(30);
@@ -173,23 +172,5 @@ class JetcdTests extends EtcdApiTestSupport {
 
 	private static ByteSequence bytes(String text) {
 		return ByteSequence.from(text, UTF_8);
-	}
-
-	private static <T> StreamObserver<T> collectInto(List<T> received) {
-		return new StreamObserver<>() {
-
-			@Override
-			public void onNext(T value) {
-				received.add(value);
-			}
-
-			@Override
-			public void onError(Throwable failure) {
-			}
-
-			@Override
-			public void onCompleted() {
-			}
-		};
 	}
 }
