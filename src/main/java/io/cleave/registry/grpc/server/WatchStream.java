@@ -45,8 +45,11 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 	/** Guarded by {@code this}. */
 	private long nextId;
 
-	/** Guarded by {@code this}. */
+	/** Guarded by {@code this}: no watch runs and nothing more is sent. */
 	private boolean closed;
+
+	/** Guarded by {@code this}: the response stream has been ended. */
+	private boolean ended;
 
 	WatchStream(Watches watches, KeyValueStore store, EtcdMember member, StreamObserver<WatchResponse> responses) {
 		this.watches = watches;
@@ -69,10 +72,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 		}
 		catch (RuntimeException failure) {
 			// The store failed (a bad request only cancels its own watch): end the stream, as etcd does.
-			close();
-			synchronized (this) {
-				responses.onError(GrpcErrors.toStatus(failure));
-			}
+			end(failure);
 		}
 	}
 
@@ -83,21 +83,35 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 	@Override
 	public void onCompleted() {
-		close();
-		synchronized (this) {
-			responses.onCompleted();
-		}
+		end(null);
 	}
 
 	/** Ends every watch of the stream; nothing is sent afterwards. */
 	void close() {
-		List<Watcher> ended;
+		List<Watcher> stopped;
 		synchronized (this) {
 			closed = true;
-			ended = new ArrayList<>(watchers.values());
+			stopped = new ArrayList<>(watchers.values());
 			watchers.clear();
 		}
-		ended.forEach(Watcher::stop);
+		stopped.forEach(Watcher::stop);
+	}
+
+	/** Closes the stream and ends the response stream, once: normally, or with the failure's status. */
+	private void end(@Nullable RuntimeException failure) {
+		close();
+		synchronized (this) {
+			if (ended) {
+				return;
+			}
+			ended = true;
+			if (failure == null) {
+				responses.onCompleted();
+			}
+			else {
+				responses.onError(GrpcErrors.toStatus(failure));
+			}
+		}
 	}
 
 	private void create(WatchCreateRequest create) {
