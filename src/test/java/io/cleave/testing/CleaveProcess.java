@@ -1,0 +1,140 @@
+package io.cleave.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged jar started with {@code java -jar}, as a user runs it: in its own process, so that tests can stop it
+ * with SIGTERM or kill it with SIGKILL. Only for Failsafe tests, which run after {@code package}.
+ */
+public final class CleaveProcess implements AutoCloseable {
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private CleaveProcess(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * Starts the jar in {@code workDir} on {@code port}, with extra command-line arguments and environment, and
+	 * waits until its health is UP; kills it if it never gets there.
+	 */
+	public static CleaveProcess startUntilUp(Path workDir, Path log, int port, Map<String, String> environment,
+			String... arguments) {
+		CleaveProcess cleave = start(workDir, log, port, environment, arguments);
+		try {
+			await().atMost(START_TIMEOUT)
+					.pollInterval(Duration.ofMillis(200))
+					.failFast("Cleave exited during start; see " + log, () -> !cleave.process.isAlive())
+					.until(() -> "UP".equals(cleave.status()));
+			return cleave;
+		}
+		catch (RuntimeException | Error notUp) {
+			cleave.process.destroyForcibly();
+			throw notUp;
+		}
+	}
+
+	public static CleaveProcess start(Path workDir, Path log, int port, Map<String, String> environment,
+			String... arguments) {
+		Path jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
+		assertThat(jar).as("packaged jar (run under Failsafe after package)").isRegularFile();
+		String java = ProcessHandle.current().info().command().orElse("java");
+		List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--server.port=" + port));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command)
+				.directory(workDir.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
+		try {
+			return new CleaveProcess(builder.start(), port, log);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not start " + command, ex);
+		}
+	}
+
+	public static int freePort() {
+		try (var socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	public Process process() {
+		return process;
+	}
+
+	public int port() {
+		return port;
+	}
+
+	public Path log() {
+		return log;
+	}
+
+	/** The node's health status, or "unreachable". */
+	public String status() {
+		try {
+			HttpResponse<String> response = get("/actuator/health");
+			return response.statusCode() == 200 && response.body().contains("\"UP\"") ? "UP"
+					: "HTTP " + response.statusCode();
+		}
+		catch (IOException | RuntimeException ex) {
+			return "unreachable";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted";
+		}
+	}
+
+	public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+				.timeout(Duration.ofSeconds(5))
+				.build();
+		return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** SIGKILL: the process gets no chance to clean up, as in a crash. */
+	public void kill() throws InterruptedException {
+		process.destroyForcibly();
+		process.waitFor();
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		if (process.isAlive()) {
+			process.destroy();
+			if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+			}
+		}
+	}
+}
