@@ -18,13 +18,18 @@ import io.cleave.registry.grpc.etcd.Compare;
 import io.cleave.registry.grpc.etcd.Event;
 import io.cleave.registry.grpc.etcd.HashRequest;
 import io.cleave.registry.grpc.etcd.KVGrpc;
+import io.cleave.registry.grpc.etcd.LeaseGrantRequest;
+import io.cleave.registry.grpc.etcd.LeaseGrpc;
 import io.cleave.registry.grpc.etcd.MaintenanceGrpc;
 import io.cleave.registry.grpc.etcd.PutRequest;
+import io.cleave.registry.grpc.etcd.PutResponse;
 import io.cleave.registry.grpc.etcd.RangeRequest;
+import io.cleave.registry.grpc.etcd.RangeResponse;
 import io.cleave.registry.grpc.etcd.RequestOp;
 import io.cleave.registry.grpc.etcd.StatusRequest;
 import io.cleave.registry.grpc.etcd.StatusResponse;
 import io.cleave.registry.grpc.etcd.TxnRequest;
+import io.cleave.registry.grpc.etcd.TxnResponse;
 import io.cleave.registry.grpc.etcd.WatchCancelRequest;
 import io.cleave.registry.grpc.etcd.WatchCreateRequest;
 import io.cleave.registry.grpc.etcd.WatchGrpc;
@@ -166,6 +171,62 @@ class EtcdProtocolTests extends EtcdApiTestSupport {
 	}
 
 	@Test
+	void rangeSortsFiltersByRevisionAndCounts() {
+		put("a", "3");
+		long second = put("b", "2");
+		put("c", "1");
+		RangeRequest all = RangeRequest.newBuilder().setKey(key("")).setRangeEnd(prefixEnd()).build();
+
+		assertThat(keys(kv.range(all.toBuilder().setSortOrder(RangeRequest.SortOrder.DESCEND).build())))
+				.containsExactly("c", "b", "a");
+		assertThat(keys(kv.range(all.toBuilder().setSortTarget(RangeRequest.SortTarget.VALUE).build())))
+				.as("a target without an order sorts ascending").containsExactly("c", "b", "a");
+		assertThat(keys(kv.range(all.toBuilder().setMinModRevision(second).build()))).containsExactly("b", "c");
+		assertThat(keys(kv.range(all.toBuilder().setMaxCreateRevision(second).build()))).containsExactly("a", "b");
+		RangeResponse counted = kv.range(all.toBuilder().setCountOnly(true).build());
+		assertThat(counted.getCount()).isEqualTo(3);
+		assertThat(counted.getKvsList()).isEmpty();
+		RangeResponse limited = kv.range(all.toBuilder().setLimit(2).setKeysOnly(true).build());
+		assertThat(limited.getMore()).isTrue();
+		assertThat(limited.getKvsList()).extracting(found -> found.getValue().toStringUtf8()).containsOnly("");
+	}
+
+	@Test
+	void putCanKeepTheValueOrTheLeaseAndReturnWhatWasThere() {
+		long lease = LeaseGrpc.newBlockingStub(channel).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build())
+				.getID();
+		put("a", "kept");
+
+		PutResponse leased = kv.put(PutRequest.newBuilder().setKey(key("a")).setIgnoreValue(true).setLease(lease)
+				.setPrevKv(true).build());
+		kv.put(PutRequest.newBuilder().setKey(key("a")).setValue(ByteString.copyFromUtf8("new")).setIgnoreLease(true)
+				.build());
+
+		assertThat(leased.getPrevKv().getValue().toStringUtf8()).isEqualTo("kept");
+		assertThat(leased.getPrevKv().getLease()).isZero();
+		var now = kv.range(RangeRequest.newBuilder().setKey(key("a")).build()).getKvs(0);
+		assertThat(now.getValue().toStringUtf8()).isEqualTo("new");
+		assertThat(now.getLease()).isEqualTo(lease);
+	}
+
+	@Test
+	void aTxnCanNestATxnAndAnswersWithItsResponses() {
+		put("a", "1");
+		RequestOp inner = RequestOp.newBuilder().setRequestTxn(TxnRequest.newBuilder()
+				.addCompare(Compare.newBuilder().setKey(key("a")).setTarget(Compare.CompareTarget.VALUE)
+						.setValue(ByteString.copyFromUtf8("1")))
+				.addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key("a")))))
+				.build();
+
+		TxnResponse outer = kv.txn(TxnRequest.newBuilder().addSuccess(inner).build());
+
+		assertThat(outer.getSucceeded()).isTrue();
+		TxnResponse nested = outer.getResponses(0).getResponseTxn();
+		assertThat(nested.getSucceeded()).isTrue();
+		assertThat(nested.getResponses(0).getResponseRange().getKvs(0).getValue().toStringUtf8()).isEqualTo("1");
+	}
+
+	@Test
 	void malformedRequestsAreInvalidArgumentsSayingWhatIsWrong() {
 		assertThat(statusOf(() -> kv.range(RangeRequest.newBuilder().setKey(key("a")).setSortTargetValue(9).build())))
 				.isEqualTo("INVALID_ARGUMENT: etcdserver: unknown sort_target 9");
@@ -189,6 +250,11 @@ class EtcdProtocolTests extends EtcdApiTestSupport {
 	private long put(String name, String value) {
 		return kv.put(PutRequest.newBuilder().setKey(key(name)).setValue(ByteString.copyFromUtf8(value)).build())
 				.getHeader().getRevision();
+	}
+
+	private List<String> keys(RangeResponse response) {
+		return response.getKvsList().stream().map(found -> found.getKey().toStringUtf8().substring(prefix.length()))
+				.toList();
 	}
 
 	private ByteString key(String name) {
