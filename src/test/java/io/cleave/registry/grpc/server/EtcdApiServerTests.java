@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.cleave.registry.RegistryProperties;
@@ -61,7 +62,7 @@ class EtcdApiServerTests {
 	@Test
 	void stopLetsACallUnderWayFinishWithinTheGrace() throws Exception {
 		server.start();
-		CompletableFuture<StatusResponse> call = callStatus();
+		Future<StatusResponse> call = callStatus();
 		assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
 
 		CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::stop);
@@ -75,7 +76,7 @@ class EtcdApiServerTests {
 	@Test
 	void stopCutsACallStillUnderWayAfterTheGrace() throws Exception {
 		server.start();
-		CompletableFuture<StatusResponse> call = callStatus();
+		Future<StatusResponse> call = callStatus();
 		assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
 
 		long started = System.nanoTime();
@@ -100,27 +101,10 @@ class EtcdApiServerTests {
 		}
 	}
 
-	private CompletableFuture<StatusResponse> callStatus() {
+	private Future<StatusResponse> callStatus() {
 		channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
 				.build();
-		CompletableFuture<StatusResponse> response = new CompletableFuture<>();
-		MaintenanceGrpc.newStub(channel).status(StatusRequest.getDefaultInstance(), new StreamObserver<>() {
-
-			@Override
-			public void onNext(StatusResponse value) {
-				response.complete(value);
-			}
-
-			@Override
-			public void onError(Throwable failure) {
-				response.completeExceptionally(failure);
-			}
-
-			@Override
-			public void onCompleted() {
-			}
-		});
-		return response;
+		return MaintenanceGrpc.newFutureStub(channel).status(StatusRequest.getDefaultInstance());
 	}
 
 	private static RegistryProperties.EtcdApi settings(int port) {
