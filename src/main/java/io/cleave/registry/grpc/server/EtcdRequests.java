@@ -76,7 +76,7 @@ final class EtcdRequests {
 				request.getProgressNotify(), noPut, noDelete);
 	}
 
-	static Bytes bytes(ByteString bytes) {
+	private static Bytes bytes(ByteString bytes) {
 		return Bytes.wrap(bytes.toByteArray());
 	}
 
