@@ -27,7 +27,9 @@ final class WatchService extends WatchGrpc.WatchImplBase {
 	public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
 		WatchStream stream = new WatchStream(watches, store, member, responses);
 		// The client may vanish without a word; its watches must not outlive it.
-		((ServerCallStreamObserver<WatchResponse>) responses).setOnCancelHandler(stream::close);
+		var call = (ServerCallStreamObserver<WatchResponse>) responses;
+		call.setOnCancelHandler(stream::close);
+		call.setOnReadyHandler(stream::onReady);
 		return stream;
 	}
 }

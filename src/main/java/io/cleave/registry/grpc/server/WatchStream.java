@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +19,7 @@ import io.cleave.registry.Watches;
 import io.cleave.registry.grpc.etcd.WatchCreateRequest;
 import io.cleave.registry.grpc.etcd.WatchRequest;
 import io.cleave.registry.grpc.etcd.WatchResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -50,6 +54,10 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 	/** Guarded by {@code this}: the response stream has been ended. */
 	private boolean ended;
+
+	private final ReentrantLock readiness = new ReentrantLock();
+
+	private final Condition writable = readiness.newCondition();
 
 	WatchStream(Watches watches, KeyValueStore store, EtcdMember member, StreamObserver<WatchResponse> responses) {
 		this.watches = watches;
@@ -95,6 +103,46 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 			watchers.clear();
 		}
 		stopped.forEach(Watcher::stop);
+		onReady(); // wake watches waiting for a client that is gone
+	}
+
+	/** gRPC's signal that the client takes messages again: watches held back by flow control may go on. */
+	void onReady() {
+		readiness.lock();
+		try {
+			writable.signalAll();
+		}
+		finally {
+			readiness.unlock();
+		}
+	}
+
+	/**
+	 * Holds a watch back while the client does not take messages (gRPC flow control), rather than queueing its
+	 * events in memory. The watch's own thread waits; the store's watch hub lets it fall behind and catch up from
+	 * history later, so a slow client costs memory for nothing and delays nobody else.
+	 */
+	private void awaitWritable(Watcher watcher) {
+		if (!(responses instanceof ServerCallStreamObserver<WatchResponse> call)) {
+			return;
+		}
+		readiness.lock();
+		try {
+			while (!call.isReady() && !watcher.stopped && !isClosed()) {
+				// Timed, so a readiness signal that raced this check costs a moment, not the watch.
+				writable.await(100, TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			readiness.unlock();
+		}
+	}
+
+	private synchronized boolean isClosed() {
+		return closed;
 	}
 
 	/** Closes the stream and ends the response stream, once: normally, or with the failure's status. */
@@ -230,6 +278,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 		@Override
 		public void onEvents(long revision, List<WatchEvent> events) {
+			awaitWritable(this);
 			WatchResponse.Builder response = response(id, revision);
 			events.forEach(event -> response.addEvents(EtcdResponses.event(event)));
 			send(this, response.build());

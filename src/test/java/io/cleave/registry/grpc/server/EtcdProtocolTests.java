@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 import com.google.protobuf.ByteString;
 
@@ -41,6 +44,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +99,54 @@ class EtcdProtocolTests extends EtcdApiTestSupport {
 		assertThat(canceled.getWatchId()).isEqualTo(7);
 		put("a", "after the cancel");
 		watch.assertNothingMore();
+	}
+
+	@Test
+	void aClientThatStopsReadingGetsEveryEventInOrderOnceItReadsAgain() throws Exception {
+		BlockingQueue<WatchResponse> received = new LinkedBlockingQueue<>();
+		var flow = new AtomicReference<ClientCallStreamObserver<WatchRequest>>();
+		StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel).watch(
+				new ClientResponseObserver<WatchRequest, WatchResponse>() {
+					@Override
+					public void beforeStart(ClientCallStreamObserver<WatchRequest> call) {
+						call.disableAutoRequestWithInitial(1); // the "created" response, then nothing until asked
+						flow.set(call);
+					}
+
+					@Override
+					public void onNext(WatchResponse response) {
+						received.add(response);
+					}
+
+					@Override
+					public void onError(Throwable failure) {
+					}
+
+					@Override
+					public void onCompleted() {
+					}
+				});
+		requests.onNext(WatchRequest.newBuilder().setCreateRequest(create(prefix).setRangeEnd(prefixEnd())).build());
+		assertThat(received.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS)).matches(WatchResponse::getCreated);
+
+		// Far more than gRPC's flow-control window (64 KiB per stream by default): the server must hold back.
+		String value = "x".repeat(4096);
+		int puts = 600;
+		for (int i = 0; i < puts; i++) {
+			put("k" + i, value);
+		}
+		flow.get().request(Integer.MAX_VALUE);
+
+		List<String> seen = new ArrayList<>();
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			for (WatchResponse response; (response = received.poll()) != null;) {
+				response.getEventsList().forEach(event -> seen.add(event.getKv().getKey().toStringUtf8()));
+			}
+			assertThat(seen).hasSize(puts);
+		});
+		assertThat(seen).containsExactlyElementsOf(
+				IntStream.range(0, puts).mapToObj(i -> prefix + "k" + i).toList());
+		requests.onCompleted();
 	}
 
 	@Test
