@@ -88,6 +88,14 @@ class RegistryRestApiTests {
 	}
 
 	@Test
+	void exposesTheRegistrysMetrics() throws Exception {
+		String metrics = send("GET", "/actuator/prometheus", null).body();
+
+		assertThat(metrics).contains("cleave_registry_revision{").contains("cleave_registry_watches{")
+				.contains("cleave_registry_instances{");
+	}
+
+	@Test
 	void browsesKeysByPrefix() throws Exception {
 		kv.put(Put.of("/browse/" + service + "/a", "text"));
 		kv.put(Put.of(Bytes.utf8("/browse/" + service + "/b"), Bytes.wrap(new byte[] {(byte) 0xff, 0})));

@@ -7,6 +7,9 @@ import io.cleave.registry.RegistryProperties;
 import io.cleave.registry.ServiceRegistry;
 import io.cleave.registry.Watches;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.ApplicationEventPublisher;
@@ -30,6 +33,14 @@ class DiscoveryConfiguration {
 		TransactionTemplate tx = new TransactionTemplate(transactions);
 		return new WatchedServiceRegistry(kv, leases, watches, properties.instanceTtl(),
 				event -> tx.executeWithoutResult(status -> publisher.publishEvent(event)));
+	}
+
+	/** How many live instances each service has, as this node's discovery cache sees them. */
+	@Bean
+	MeterBinder discoveryMetrics(WatchedServiceRegistry registry) {
+		return meters -> Gauge.builder("cleave.registry.instances", registry, r -> r.instanceCount())
+				.description("Live service instances in this node's discovery cache")
+				.register(meters);
 	}
 
 	@Bean

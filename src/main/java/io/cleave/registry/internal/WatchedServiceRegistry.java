@@ -112,6 +112,11 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		return catalog.keySet();
 	}
 
+	/** How many instances the catalog holds, over all services. */
+	public int instanceCount() {
+		return catalog.values().stream().mapToInt(Map::size).sum();
+	}
+
 	@Override
 	public Lease register(ServiceInstance instance, Duration ttl) {
 		Lease lease = leases.grant(Math.max(1, ttl.toSeconds()));

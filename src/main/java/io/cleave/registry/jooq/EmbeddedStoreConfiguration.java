@@ -6,6 +6,9 @@ import io.cleave.registry.RegistryProperties;
 import io.cleave.registry.internal.OnEmbeddedStore;
 import io.cleave.registry.internal.WatchHub;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.jooq.DSLContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -35,6 +38,19 @@ class EmbeddedStoreConfiguration {
 		RegistryProperties.Store settings = properties.store();
 		return new StoreHousekeeping(leases, store, settings.leaseCheckInterval(), settings.historyRetention(),
 				settings.compactionInterval());
+	}
+
+	/** The store's revision and how many watches it serves: the first things to look at when watchers lag. */
+	@Bean
+	MeterBinder registryStoreMetrics(JooqKeyValueStore store, WatchHub hub) {
+		return meters -> {
+			Gauge.builder("cleave.registry.revision", store, s -> s.positions().revision())
+					.description("The embedded store's current revision")
+					.register(meters);
+			Gauge.builder("cleave.registry.watches", hub, WatchHub::size)
+					.description("Watches the embedded store is serving")
+					.register(meters);
+		};
 	}
 
 	@Bean
