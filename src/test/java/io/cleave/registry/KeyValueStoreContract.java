@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 
 import io.cleave.registry.Compare.Result;
 
@@ -267,6 +270,38 @@ public abstract class KeyValueStoreContract {
 		Lease lease = leases().grant(30);
 
 		assertThat(leases().keepAlive(lease.id())).hasValueSatisfying(l -> assertThat(l.ttl()).isEqualTo(30));
+	}
+
+	@Test
+	void concurrentKeepAlivesEachGetTheirOwnLeasesAnswer() throws Exception {
+		List<Lease> granted = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			granted.add(leases().grant(30 + i));
+		}
+		List<Callable<String>> renewals = new ArrayList<>();
+		for (int round = 0; round < 20; round++) {
+			for (Lease lease : granted) {
+				renewals.add(() -> lease.id() + ":" + leases().keepAlive(lease.id()).map(Lease::ttl).orElse(-1L));
+			}
+			long unknown = 0x7fff_0000_0000_0100L + round;
+			renewals.add(() -> unknown + ":" + leases().keepAlive(unknown).map(Lease::ttl).orElse(-1L));
+		}
+
+		List<String> answers = new ArrayList<>();
+		try (var pool = Executors.newFixedThreadPool(16)) {
+			for (var answer : pool.invokeAll(renewals)) {
+				answers.add(answer.get());
+			}
+		}
+
+		List<String> expected = new ArrayList<>();
+		for (int round = 0; round < 20; round++) {
+			for (Lease lease : granted) {
+				expected.add(lease.id() + ":" + lease.ttl());
+			}
+			expected.add((0x7fff_0000_0000_0100L + round) + ":-1");
+		}
+		assertThat(answers).containsExactlyElementsOf(expected);
 	}
 
 	@Test

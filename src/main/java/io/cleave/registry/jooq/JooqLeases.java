@@ -8,9 +8,16 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.cleave.registry.Bytes;
 import io.cleave.registry.Lease;
@@ -38,6 +45,10 @@ public final class JooqLeases implements Leases {
 	private final InstantSource clock;
 
 	private final TransactionTemplate transactions;
+
+	private final Queue<Renewal> pendingRenewals = new ConcurrentLinkedQueue<>();
+
+	private final ReentrantLock renewalLock = new ReentrantLock();
 
 	public JooqLeases(DSLContext dsl, JooqKeyValueStore store, InstantSource clock,
 			PlatformTransactionManager transactions) {
@@ -75,20 +86,66 @@ public final class JooqLeases implements Leases {
 		});
 	}
 
+	/**
+	 * Renews a lease. Renewals that arrive while another batch is being committed are committed together, in one
+	 * transaction, by whichever caller gets there first (group commit): with thousands of instances heartbeating,
+	 * the store does one commit per batch, not one per renewal.
+	 */
 	@Override
 	public Optional<Lease> keepAlive(long id) {
-		return transactions.execute(status -> {
-			Instant now = clock.instant();
-			RegistryLeaseRecord lease = live(id, now);
-			if (lease == null) {
-				return Optional.<Lease>empty();
+		Renewal renewal = new Renewal(id);
+		pendingRenewals.add(renewal);
+		renewalLock.lock();
+		try {
+			if (!renewal.result.isDone()) {
+				commitPendingRenewals();
 			}
-			dsl.update(REGISTRY_LEASE)
-					.set(REGISTRY_LEASE.EXPIRES_AT, utc(now.plusSeconds(lease.getTtlSeconds())))
-					.where(REGISTRY_LEASE.ID.eq(id))
-					.execute();
-			return Optional.of(new Lease(id, lease.getTtlSeconds()));
-		});
+		}
+		finally {
+			renewalLock.unlock();
+		}
+		return renewal.result.join();
+	}
+
+	private void commitPendingRenewals() {
+		List<Renewal> batch = new ArrayList<>();
+		for (Renewal next; (next = pendingRenewals.poll()) != null;) {
+			batch.add(next);
+		}
+		try {
+			Map<Long, Long> renewed = transactions.execute(status -> {
+				Instant now = clock.instant();
+				Map<Long, Long> ttls = new HashMap<>();
+				dsl.select(REGISTRY_LEASE.ID, REGISTRY_LEASE.TTL_SECONDS)
+						.from(REGISTRY_LEASE)
+						.where(REGISTRY_LEASE.ID.in(batch.stream().map(Renewal::id).distinct().toList()))
+						.and(REGISTRY_LEASE.EXPIRES_AT.gt(utc(now)))
+						.forEach(r -> ttls.put(r.value1(), r.value2()));
+				var updates = dsl.batch(dsl.update(REGISTRY_LEASE)
+						.set(REGISTRY_LEASE.EXPIRES_AT, (OffsetDateTime) null)
+						.where(REGISTRY_LEASE.ID.eq((Long) null)));
+				ttls.forEach((lease, ttl) -> updates.bind(utc(now.plusSeconds(ttl)), lease));
+				if (!ttls.isEmpty()) {
+					updates.execute();
+				}
+				return ttls;
+			});
+			for (Renewal r : batch) {
+				Long ttl = renewed.get(r.id());
+				r.result.complete(ttl == null ? Optional.empty() : Optional.of(new Lease(r.id(), ttl)));
+			}
+		}
+		catch (RuntimeException failure) {
+			batch.forEach(r -> r.result.completeExceptionally(failure));
+		}
+	}
+
+	/** One caller's renewal, completed by whichever caller commits its batch. */
+	private record Renewal(long id, CompletableFuture<Optional<Lease>> result) {
+
+		Renewal(long id) {
+			this(id, new CompletableFuture<>());
+		}
 	}
 
 	@Override

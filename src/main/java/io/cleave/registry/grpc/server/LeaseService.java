@@ -54,39 +54,89 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 		});
 	}
 
-	/** A lease that does not exist (any more) is answered with TTL 0, as etcd does, and the stream goes on. */
+	/**
+	 * A lease that does not exist (any more) is answered with TTL 0, as etcd does, and the stream goes on. Each
+	 * renewal runs on its own virtual thread, so one client's renewals are not done one by one: the store commits
+	 * concurrent renewals together.
+	 */
 	@Override
 	public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(StreamObserver<LeaseKeepAliveResponse> observer) {
-		return new StreamObserver<>() {
+		return new KeepAliveStream(observer);
+	}
 
-			@Override
-			public void onNext(LeaseKeepAliveRequest request) {
-				LeaseKeepAliveResponse response;
-				try {
-					long ttl = leases.keepAlive(request.getID()).map(Lease::ttl).orElse(0L);
-					response = LeaseKeepAliveResponse.newBuilder()
-							.setHeader(header())
-							.setID(request.getID())
-							.setTTL(ttl)
-							.build();
+	/** One keep-alive stream: renewals in parallel, answers one at a time, the end once every answer is out. */
+	private final class KeepAliveStream implements StreamObserver<LeaseKeepAliveRequest> {
+
+		private final StreamObserver<LeaseKeepAliveResponse> observer;
+
+		/** Guarded by {@code this}. */
+		private int inFlight;
+
+		/** Guarded by {@code this}: the client completed; end once nothing is in flight. */
+		private boolean completing;
+
+		/** Guarded by {@code this}: the response stream was ended. */
+		private boolean ended;
+
+		KeepAliveStream(StreamObserver<LeaseKeepAliveResponse> observer) {
+			this.observer = observer;
+		}
+
+		@Override
+		public void onNext(LeaseKeepAliveRequest request) {
+			synchronized (this) {
+				if (ended) {
+					return;
 				}
-				catch (RuntimeException failure) {
+				inFlight++;
+			}
+			Thread.ofVirtual().name("etcd-api-keep-alive").start(() -> renew(request.getID()));
+		}
+
+		private void renew(long id) {
+			LeaseKeepAliveResponse response = null;
+			RuntimeException failure = null;
+			try {
+				long ttl = leases.keepAlive(id).map(Lease::ttl).orElse(0L);
+				response = LeaseKeepAliveResponse.newBuilder().setHeader(header()).setID(id).setTTL(ttl).build();
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+			}
+			synchronized (this) {
+				inFlight--;
+				if (ended) {
+					return;
+				}
+				if (failure != null) {
+					ended = true;
 					observer.onError(GrpcErrors.toStatus(failure));
 					return;
 				}
 				observer.onNext(response);
+				endIfDone();
 			}
+		}
 
-			@Override
-			public void onError(Throwable failure) {
-				// The client went away; nothing is held for it.
+		@Override
+		public void onError(Throwable failure) {
+			synchronized (this) {
+				ended = true; // the client went away; nothing is held for it
 			}
+		}
 
-			@Override
-			public void onCompleted() {
+		@Override
+		public synchronized void onCompleted() {
+			completing = true;
+			endIfDone();
+		}
+
+		private void endIfDone() {
+			if (completing && inFlight == 0 && !ended) {
+				ended = true;
 				observer.onCompleted();
 			}
-		};
+		}
 	}
 
 	/** A lease that does not exist is answered with TTL -1, as etcd does, not with an error. */
