@@ -53,6 +53,9 @@ class ConfigurationValidationTests {
 			cleave.registry.instance-ttl              | 0s             | cleave.registry.instance-ttl
 			cleave.registry.etcd-api.port             | 70000          | cleave.registry.etcd-api.port
 			cleave.registry.endpoints                 | http://[broken | cleave.registry.endpoints
+			cleave.registry.store.poll-interval       | 1ms            | cleave.registry.store.pollInterval
+			cleave.registry.store.history-retention   | -1             | cleave.registry.store.historyRetention
+			cleave.registry.instance.weight           | -5             | cleave.registry.instance.weight
 			cleave.rpc.default-deadline               | 0ms            | cleave.rpc.default-deadline
 			cleave.rpc.max-attempts                   | 0              | cleave.rpc.max-attempts
 			cleave.messaging.redelivery.max-backoff   | 10ms           | max-backoff (PT0.01S) must not be shorter than initial-backoff (PT1S)

@@ -32,7 +32,7 @@ class GracefulShutdownTests {
 	void finishesTheRequestInFlightAndRefusesNewConnectionsWhileShuttingDown(@TempDir Path dataDir) throws Exception {
 		// Its own application, not the test framework's cached one: this test closes it.
 		var context = new SpringApplicationBuilder(CleaveApplication.class, SlowEndpoint.class)
-				.run("--server.port=0", "--cleave.data-dir=" + dataDir);
+				.run("--server.port=0", "--cleave.registry.etcd-api.port=0", "--cleave.data-dir=" + dataDir);
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		var slow = context.getBean(SlowEndpoint.class);
 

@@ -113,7 +113,8 @@ class JarLaunchIT {
 		var jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
 		assertThat(jar).as("packaged jar (run under Failsafe after package)").isRegularFile();
 		var java = ProcessHandle.current().info().command().orElse("java");
-		var command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--server.port=" + port));
+		var command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--server.port=" + port,
+				"--cleave.registry.etcd-api.port=0"));
 		command.addAll(List.of(arguments));
 		return new ProcessBuilder(command)
 				.directory(workDir.toFile())

@@ -15,7 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The persistence round trip on a real PostgreSQL 17 server (embedded binaries), reached through the
  * {@code postgres} profile exactly as a deployment would: URL and credentials from the environment.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "cleave.registry.etcd-api.port=0")
 @ActiveProfiles("postgres")
 @DirtiesContext // close the pool while the server, stopped at JVM exit, is still up
 class PostgresPersistenceTests extends PersistenceRoundTrip {

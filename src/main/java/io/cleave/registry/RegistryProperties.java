@@ -56,12 +56,17 @@ public record RegistryProperties(
 	 *     (etcd's default is 10 minutes)
 	 * @param leaseCheckInterval how often expired leases are looked for; a lease outlives its TTL by at most this
 	 * @param watchBuffer how many recent events are kept in memory for watchers that keep up; others read history
+	 * @param historyRetention how many revisions of history to keep (older ones are compacted, as etcd's
+	 *     revision-mode auto-compaction does); 0 keeps everything
+	 * @param compactionInterval how often to compact history down to the retention
 	 */
 	public record Store(
 			@DefaultValue("250ms") @NotNull @DurationMin(millis = 10) Duration pollInterval,
 			@DefaultValue("10m") @NotNull @DurationMin(millis = 10) Duration progressInterval,
 			@DefaultValue("500ms") @NotNull @DurationMin(millis = 10) Duration leaseCheckInterval,
-			@DefaultValue("10000") @Min(100) int watchBuffer) {
+			@DefaultValue("10000") @Min(100) int watchBuffer,
+			@DefaultValue("100000") @Min(0) long historyRetention,
+			@DefaultValue("1m") @NotNull @DurationMin(seconds = 1) Duration compactionInterval) {
 	}
 
 	/**

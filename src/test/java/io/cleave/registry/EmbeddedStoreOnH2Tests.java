@@ -3,7 +3,6 @@ package io.cleave.registry;
 import java.io.IOException;
 import java.nio.file.Files;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -13,33 +12,9 @@ import org.springframework.test.context.DynamicPropertySource;
 		properties = "cleave.registry.etcd-api.port=0")
 class EmbeddedStoreOnH2Tests extends KeyValueStoreContract {
 
-	@Autowired
-	KeyValueStore kv;
-
-	@Autowired
-	Leases leases;
-
-	@Autowired
-	Watches watches;
-
 	@DynamicPropertySource
 	static void freshDataDirectory(DynamicPropertyRegistry registry) throws IOException {
 		var dataDir = Files.createTempDirectory("cleave-registry-h2-");
 		registry.add("cleave.data-dir", dataDir::toString);
-	}
-
-	@Override
-	protected KeyValueStore kv() {
-		return kv;
-	}
-
-	@Override
-	protected Leases leases() {
-		return leases;
-	}
-
-	@Override
-	protected Watches watches() {
-		return watches;
 	}
 }

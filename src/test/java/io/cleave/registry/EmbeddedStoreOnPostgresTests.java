@@ -2,7 +2,6 @@ package io.cleave.registry;
 
 import io.cleave.testing.EmbeddedPostgresServer;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
@@ -16,32 +15,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext // close the pool while the server, stopped at JVM exit, is still up
 class EmbeddedStoreOnPostgresTests extends KeyValueStoreContract {
 
-	@Autowired
-	KeyValueStore kv;
-
-	@Autowired
-	Leases leases;
-
-	@Autowired
-	Watches watches;
-
 	@DynamicPropertySource
 	static void postgres(DynamicPropertyRegistry registry) {
 		EmbeddedPostgresServer.register(registry, EmbeddedPostgresServer.createDatabase("registry_contract"));
-	}
-
-	@Override
-	protected KeyValueStore kv() {
-		return kv;
-	}
-
-	@Override
-	protected Leases leases() {
-		return leases;
-	}
-
-	@Override
-	protected Watches watches() {
-		return watches;
 	}
 }

@@ -12,10 +12,12 @@ import io.cleave.registry.Compare.Result;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * etcd's semantics, as every registry backend must implement them: the embedded store on H2 and PostgreSQL, and the
- * client of a real etcd. Each test works under its own key prefix, so backends can share one store across tests.
+ * client of a real etcd. A subclass boots a node on its backend; each test works under its own key prefix, so
+ * backends can share one store across tests.
  */
 public abstract class KeyValueStoreContract {
 
@@ -23,11 +25,26 @@ public abstract class KeyValueStoreContract {
 
 	protected String prefix;
 
-	protected abstract KeyValueStore kv();
+	@Autowired
+	private KeyValueStore kv;
 
-	protected abstract Leases leases();
+	@Autowired
+	private Leases leases;
 
-	protected abstract Watches watches();
+	@Autowired
+	private Watches watches;
+
+	protected KeyValueStore kv() {
+		return kv;
+	}
+
+	protected Leases leases() {
+		return leases;
+	}
+
+	protected Watches watches() {
+		return watches;
+	}
 
 	@BeforeEach
 	void isolate() {

@@ -2,7 +2,6 @@ package io.cleave.registry;
 
 import io.cleave.testing.EtcdProcess;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,35 +18,11 @@ class KeyValueStoreOnEtcdTests extends KeyValueStoreContract {
 	/** Started before the context, stopped by its shutdown hook after the context closed. */
 	private static final EtcdProcess ETCD = new EtcdProcess();
 
-	@Autowired
-	KeyValueStore kv;
-
-	@Autowired
-	Leases leases;
-
-	@Autowired
-	Watches watches;
-
 	@DynamicPropertySource
 	static void realEtcd(DynamicPropertyRegistry registry) {
 		if (!ETCD.isRunning()) {
 			ETCD.start();
 		}
 		registry.add("cleave.registry.endpoints", ETCD::endpoint);
-	}
-
-	@Override
-	protected KeyValueStore kv() {
-		return kv;
-	}
-
-	@Override
-	protected Leases leases() {
-		return leases;
-	}
-
-	@Override
-	protected Watches watches() {
-		return watches;
 	}
 }

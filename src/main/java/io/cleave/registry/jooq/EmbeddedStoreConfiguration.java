@@ -30,8 +30,11 @@ class EmbeddedStoreConfiguration {
 	}
 
 	@Bean
-	LeaseExpiry registryLeaseExpiry(JooqLeases leases, RegistryProperties properties) {
-		return new LeaseExpiry(leases, properties.store().leaseCheckInterval());
+	StoreHousekeeping registryHousekeeping(JooqLeases leases, JooqKeyValueStore store,
+			RegistryProperties properties) {
+		RegistryProperties.Store settings = properties.store();
+		return new StoreHousekeeping(leases, store, settings.leaseCheckInterval(), settings.historyRetention(),
+				settings.compactionInterval());
 	}
 
 	@Bean

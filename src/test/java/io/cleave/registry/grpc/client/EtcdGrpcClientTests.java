@@ -29,6 +29,7 @@ import io.cleave.registry.RangeQuery;
 import io.cleave.registry.RangeQuery.SortOrder;
 import io.cleave.registry.RangeQuery.SortTarget;
 import io.cleave.registry.RangeResult;
+import io.cleave.registry.RecordingListener;
 import io.cleave.registry.RegistryException;
 import io.cleave.registry.RegistryException.Reason;
 import io.cleave.registry.Txn;
@@ -335,10 +336,10 @@ class EtcdGrpcClientTests {
 			client.put(put("elsewhere", "not watched"));
 			client.delete(Delete.of(KeyRange.key(key("w/1"))));
 
-			await().untilAsserted(() -> assertThat(listener.described())
+			await().untilAsserted(() -> assertThat(listener.summary())
 					.containsExactly("PUT " + key("w/1") + "=a", "DELETE " + key("w/1")));
-			assertThat(listener.events.get(1).kv().modRevision())
-					.isEqualTo(listener.events.get(0).kv().modRevision() + 2);
+			assertThat(listener.events().get(1).kv().modRevision())
+					.isEqualTo(listener.events().get(0).kv().modRevision() + 2);
 		}
 	}
 
@@ -351,9 +352,9 @@ class EtcdGrpcClientTests {
 
 		try (Watch watch = client.watch(WatchRequest.of(KeyRange.key(key("k"))).fromRevision(start).withPrevKv(),
 				listener)) {
-			await().untilAsserted(() -> assertThat(listener.described())
+			await().untilAsserted(() -> assertThat(listener.summary())
 					.containsExactly("PUT " + key("k") + "=1", "PUT " + key("k") + "=2", "DELETE " + key("k")));
-			List<WatchEvent> events = listener.events;
+			List<WatchEvent> events = listener.events();
 			assertThat(events.get(0).prevKv()).isNull();
 			assertThat(events.get(1).prevKv()).extracting(KeyValue::value).isEqualTo(Bytes.utf8("1"));
 			assertThat(events.get(2).prevKv()).extracting(KeyValue::value).isEqualTo(Bytes.utf8("2"));
@@ -369,9 +370,9 @@ class EtcdGrpcClientTests {
 			long revision = client.put(put("noise", "not watched")).revision();
 			watch.requestProgress();
 
-			await().untilAsserted(() -> assertThat(listener.progress).anySatisfy(
+			await().untilAsserted(() -> assertThat(listener.progress()).anySatisfy(
 					progress -> assertThat(progress).isGreaterThanOrEqualTo(revision)));
-			assertThat(listener.events).isEmpty();
+			assertThat(listener.events()).isEmpty();
 		}
 	}
 
@@ -383,11 +384,11 @@ class EtcdGrpcClientTests {
 		RecordingListener listener = new RecordingListener();
 
 		try (Watch watch = client.watch(WatchRequest.of(KeyRange.key(key("k"))).fromRevision(old), listener)) {
-			await().untilAsserted(() -> assertThat(listener.canceledWith).isNotNull());
-			assertThat(listener.canceledWith.reason()).isEqualTo(Reason.OUT_OF_RANGE);
-			assertThat(listener.canceledWith).hasMessage(RegistryException.COMPACTED);
-			assertThat(listener.compactRevision).isEqualTo(compacted);
-			assertThat(listener.events).isEmpty();
+			await().untilAsserted(() -> assertThat(listener.canceled()).isNotNull());
+			assertThat(listener.canceled().reason()).isEqualTo(Reason.OUT_OF_RANGE);
+			assertThat(listener.canceled()).hasMessage(RegistryException.COMPACTED);
+			assertThat(listener.compactRevision()).isEqualTo(compacted);
+			assertThat(listener.events()).isEmpty();
 		}
 	}
 
@@ -396,14 +397,14 @@ class EtcdGrpcClientTests {
 		RecordingListener listener = new RecordingListener();
 		Watch watch = client.watch(WatchRequest.of(KeyRange.key(key("k"))), listener);
 		client.put(put("k", "seen"));
-		await().until(() -> listener.events.size() == 1);
+		await().until(() -> listener.events().size() == 1);
 
 		watch.cancel();
 		client.put(put("k", "unseen"));
 		awaitSeenByAnotherWatch("k");
 
-		assertThat(listener.described()).containsExactly("PUT " + key("k") + "=seen");
-		assertThat(listener.canceledWith).isNull();
+		assertThat(listener.summary()).containsExactly("PUT " + key("k") + "=seen");
+		assertThat(listener.canceled()).isNull();
 	}
 
 	@Test
@@ -416,8 +417,8 @@ class EtcdGrpcClientTests {
 		client.put(put("k", "unseen"));
 		awaitSeenByAnotherWatch("k");
 
-		assertThat(listener.events).isEmpty();
-		assertThat(listener.canceledWith).isNull();
+		assertThat(listener.events()).isEmpty();
+		assertThat(listener.canceled()).isNull();
 	}
 
 	/** Writes {@code name} and waits until a new watch saw it: by then an older watch would have seen earlier writes. */
@@ -425,7 +426,7 @@ class EtcdGrpcClientTests {
 		RecordingListener witness = new RecordingListener();
 		try (Watch watch = client.watch(WatchRequest.of(KeyRange.key(key(name))), witness)) {
 			client.put(put(name, "witnessed"));
-			await().until(() -> witness.events.size() == 1);
+			await().until(() -> witness.events().size() == 1);
 		}
 	}
 
@@ -435,7 +436,7 @@ class EtcdGrpcClientTests {
 		Lease lease = client.grant(60);
 		try (Watch watch = client.watch(WatchRequest.of(KeyRange.prefix(key("r/"))), listener)) {
 			client.put(put("r/before", "1"));
-			await().until(() -> listener.events.size() == 1);
+			await().until(() -> listener.events().size() == 1);
 			assertThat(client.keepAlive(lease.id())).isPresent();
 
 			etcd.stop();
@@ -448,10 +449,10 @@ class EtcdGrpcClientTests {
 				writer.put(put("r/after", "3"));
 			}
 
-			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listener.described())
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listener.summary())
 					.containsExactly("PUT " + key("r/before") + "=1", "PUT " + key("r/after") + "=2",
 							"PUT " + key("r/after") + "=3"));
-			assertThat(listener.canceledWith).isNull();
+			assertThat(listener.canceled()).isNull();
 			// The shared keep-alive stream broke with etcd; a later renewal opens a new one (etcd kept the lease).
 			await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
 					.until(() -> client.keepAlive(lease.id()).isPresent());
@@ -477,9 +478,9 @@ class EtcdGrpcClientTests {
 		try (Watch watch = client.watch(WatchRequest.of(KeyRange.key(key("k"))), throwing)) {
 			client.put(put("k", "v"));
 
-			await().untilAsserted(() -> assertThat(recorder.canceledWith).isNotNull()
+			await().untilAsserted(() -> assertThat(recorder.canceled()).isNotNull()
 					.hasMessageContaining("listener bug"));
-			assertThat(recorder.canceledWith.reason()).isEqualTo(Reason.UNAVAILABLE);
+			assertThat(recorder.canceled().reason()).isEqualTo(Reason.UNAVAILABLE);
 		}
 	}
 

@@ -1,0 +1,39 @@
+package io.cleave.registry.grpc.server;
+
+import java.util.List;
+
+import io.cleave.registry.KeyValueStore;
+import io.cleave.registry.Leases;
+import io.cleave.registry.RegistryProperties;
+import io.cleave.registry.Watches;
+import io.cleave.registry.internal.OnEmbeddedStore;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Serves etcd's v3 API from the embedded store; a node that uses an external etcd
+ * ({@code cleave.registry.endpoints}) has nothing to serve.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(OnEmbeddedStore.class)
+class EtcdApiConfiguration {
+
+	@Bean
+	EtcdMember etcdMember(@Value("${spring.application.name:cleave}") String cluster,
+			@Value("${cleave.node.name:cleave-1}") String node) {
+		return EtcdMember.of(cluster, node);
+	}
+
+	@Bean
+	EtcdApiServer etcdApiServer(RegistryProperties properties, KeyValueStore store, Leases leases, Watches watches,
+			EtcdMember member) {
+		return new EtcdApiServer(properties.etcdApi(), List.of(
+				new KvService(store, member),
+				new WatchService(watches, store, member),
+				new LeaseService(leases, store, member),
+				new MaintenanceService(store, member)));
+	}
+}

@@ -1,0 +1,108 @@
+package io.cleave.registry.grpc.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+import io.cleave.registry.RegistryProperties;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The gRPC server of etcd's v3 API, started and stopped with the application. Stopping is graceful: no new calls,
+ * a moment for those under way, then the rest (watch and keep-alive streams never end by themselves) are cut.
+ */
+final class EtcdApiServer implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(EtcdApiServer.class);
+
+	/** How long in-flight calls get to finish when the application stops. */
+	static final Duration GRACE = Duration.ofSeconds(1);
+
+	/** etcd lets clients ping every 5 s (its --grpc-keepalive-min-time); gRPC's 5 min default would cut them off. */
+	private static final Duration PERMITTED_KEEP_ALIVE = Duration.ofSeconds(5);
+
+	private final RegistryProperties.EtcdApi settings;
+
+	private final List<BindableService> services;
+
+	/** Set while running; calls are served on virtual threads, as they block on the database. */
+	private volatile @Nullable Running running;
+
+	EtcdApiServer(RegistryProperties.EtcdApi settings, List<BindableService> services) {
+		this.settings = settings;
+		this.services = List.copyOf(services);
+	}
+
+	/** The port the server listens on: the configured one, or the one the system chose for port 0. */
+	int port() {
+		Running current = running;
+		if (current == null) {
+			throw new IllegalStateException("the etcd API server is not running");
+		}
+		return current.server().getPort();
+	}
+
+	@Override
+	public void start() {
+		ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+		NettyServerBuilder builder = NettyServerBuilder
+				.forAddress(new InetSocketAddress(settings.address(), settings.port()))
+				.executor(executor)
+				.permitKeepAliveTime(PERMITTED_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+		services.forEach(builder::addService);
+		try {
+			running = new Running(builder.build().start(), executor);
+		}
+		catch (IOException ex) {
+			executor.shutdownNow();
+			throw new UncheckedIOException("could not serve etcd's API on " + settings.address() + ":"
+					+ settings.port() + " (cleave.registry.etcd-api.*)", ex);
+		}
+		log.info("Serving etcd's v3 API on {}:{}", settings.address(), port());
+	}
+
+	@Override
+	public void stop() {
+		Running current = running;
+		running = null;
+		if (current != null) {
+			current.stop();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running != null;
+	}
+
+	private record Running(Server server, ExecutorService executor) {
+
+		void stop() {
+			server.shutdown();
+			try {
+				if (!server.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+					server.shutdownNow().awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				server.shutdownNow();
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				executor.shutdownNow();
+			}
+		}
+	}
+}

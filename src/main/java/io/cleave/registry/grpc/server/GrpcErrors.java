@@ -1,0 +1,48 @@
+package io.cleave.registry.grpc.server;
+
+import java.util.function.Supplier;
+
+import io.cleave.registry.RegistryException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns failures into gRPC statuses: a {@link RegistryException}'s reason is the status code of the same name and
+ * its message the description, which etcd's clients match on. Anything else is a bug, logged here and reported as
+ * {@code INTERNAL} without its stack trace.
+ */
+final class GrpcErrors {
+
+	private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+
+	private GrpcErrors() {
+	}
+
+	static StatusRuntimeException toStatus(RuntimeException failure) {
+		if (failure instanceof RegistryException registry) {
+			return Status.fromCode(Status.Code.valueOf(registry.reason().name()))
+					.withDescription(registry.getMessage())
+					.asRuntimeException();
+		}
+		log.error("etcd API request failed unexpectedly", failure);
+		return Status.INTERNAL.withDescription("etcdserver: internal error: " + failure.getClass().getSimpleName())
+				.asRuntimeException();
+	}
+
+	/** Answers a unary call with what {@code response} returns, or with the status its failure maps to. */
+	static <T> void respond(StreamObserver<T> observer, Supplier<T> response) {
+		T value;
+		try {
+			value = response.get();
+		}
+		catch (RuntimeException failure) {
+			observer.onError(toStatus(failure));
+			return;
+		}
+		observer.onNext(value);
+		observer.onCompleted();
+	}
+}

@@ -1,0 +1,65 @@
+package io.cleave.registry.grpc.server;
+
+import static io.cleave.registry.grpc.server.GrpcErrors.respond;
+
+import io.cleave.registry.KeyValueStore;
+import io.cleave.registry.RegistryException;
+import io.cleave.registry.grpc.etcd.CompactionRequest;
+import io.cleave.registry.grpc.etcd.CompactionResponse;
+import io.cleave.registry.grpc.etcd.DeleteRangeRequest;
+import io.cleave.registry.grpc.etcd.DeleteRangeResponse;
+import io.cleave.registry.grpc.etcd.KVGrpc;
+import io.cleave.registry.grpc.etcd.PutRequest;
+import io.cleave.registry.grpc.etcd.PutResponse;
+import io.cleave.registry.grpc.etcd.RangeRequest;
+import io.cleave.registry.grpc.etcd.RangeResponse;
+import io.cleave.registry.grpc.etcd.TxnRequest;
+import io.cleave.registry.grpc.etcd.TxnResponse;
+import io.grpc.stub.StreamObserver;
+
+/** etcd's KV service: reads, writes, deletes, transactions and compaction on the store. */
+final class KvService extends KVGrpc.KVImplBase {
+
+	private final KeyValueStore store;
+
+	private final EtcdMember member;
+
+	private final EtcdResponses responses;
+
+	KvService(KeyValueStore store, EtcdMember member) {
+		this.store = store;
+		this.member = member;
+		this.responses = new EtcdResponses(member);
+	}
+
+	@Override
+	public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
+		respond(observer, () -> responses.range(store.range(EtcdRequests.range(request))));
+	}
+
+	@Override
+	public void put(PutRequest request, StreamObserver<PutResponse> observer) {
+		respond(observer, () -> responses.put(store.put(EtcdRequests.put(request))));
+	}
+
+	@Override
+	public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
+		respond(observer, () -> responses.delete(store.delete(EtcdRequests.delete(request))));
+	}
+
+	@Override
+	public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
+		respond(observer, () -> responses.txn(store.txn(EtcdRequests.txn(request))));
+	}
+
+	@Override
+	public void compact(CompactionRequest request, StreamObserver<CompactionResponse> observer) {
+		respond(observer, () -> {
+			if (request.getRevision() <= 0) {
+				throw RegistryException.invalidArgument("compaction revision must be positive, was " + request.getRevision());
+			}
+			// physical is moot: compaction here is done when the call returns.
+			return CompactionResponse.newBuilder().setHeader(member.header(store.compact(request.getRevision()))).build();
+		});
+	}
+}

@@ -1,0 +1,33 @@
+package io.cleave.registry.grpc.server;
+
+import io.cleave.registry.KeyValueStore;
+import io.cleave.registry.Watches;
+import io.cleave.registry.grpc.etcd.WatchGrpc;
+import io.cleave.registry.grpc.etcd.WatchRequest;
+import io.cleave.registry.grpc.etcd.WatchResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/** etcd's Watch service: each bidirectional stream carries any number of watches, see {@link WatchStream}. */
+final class WatchService extends WatchGrpc.WatchImplBase {
+
+	private final Watches watches;
+
+	private final KeyValueStore store;
+
+	private final EtcdMember member;
+
+	WatchService(Watches watches, KeyValueStore store, EtcdMember member) {
+		this.watches = watches;
+		this.store = store;
+		this.member = member;
+	}
+
+	@Override
+	public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
+		WatchStream stream = new WatchStream(watches, store, member, responses);
+		// The client may vanish without a word; its watches must not outlive it.
+		((ServerCallStreamObserver<WatchResponse>) responses).setOnCancelHandler(stream::close);
+		return stream;
+	}
+}

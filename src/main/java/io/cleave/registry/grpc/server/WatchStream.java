@@ -1,0 +1,257 @@
+package io.cleave.registry.grpc.server;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import io.cleave.registry.KeyValueStore;
+import io.cleave.registry.RegistryException;
+import io.cleave.registry.Watch;
+import io.cleave.registry.WatchEvent;
+import io.cleave.registry.WatchListener;
+import io.cleave.registry.Watches;
+import io.cleave.registry.grpc.etcd.WatchCreateRequest;
+import io.cleave.registry.grpc.etcd.WatchRequest;
+import io.cleave.registry.grpc.etcd.WatchResponse;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * One client's watch stream, answering as etcd 3.4 does: a {@code created} response before any event of a watch,
+ * ids chosen by the client or counted from 0, a {@code canceled} response after which the watch sends nothing, and
+ * {@code compact_revision} on a watch whose history was compacted away.
+ *
+ * <p>Responses go out under this object's lock: listeners of several watches call in on their own threads, and a
+ * gRPC stream takes one message at a time.
+ */
+final class WatchStream implements StreamObserver<WatchRequest> {
+
+	/** etcd's reply to a progress request is meant for every watch of the stream, and names none. */
+	static final long ALL_WATCHES = -1;
+
+	private final Watches watches;
+
+	private final KeyValueStore store;
+
+	private final EtcdMember member;
+
+	private final StreamObserver<WatchResponse> responses;
+
+	/** Guarded by {@code this}. */
+	private final Map<Long, Watcher> watchers = new HashMap<>();
+
+	/** Guarded by {@code this}. */
+	private long nextId;
+
+	/** Guarded by {@code this}: no watch runs and nothing more is sent. */
+	private boolean closed;
+
+	/** Guarded by {@code this}: the response stream has been ended. */
+	private boolean ended;
+
+	WatchStream(Watches watches, KeyValueStore store, EtcdMember member, StreamObserver<WatchResponse> responses) {
+		this.watches = watches;
+		this.store = store;
+		this.member = member;
+		this.responses = responses;
+	}
+
+	@Override
+	public void onNext(WatchRequest request) {
+		try {
+			switch (request.getRequestUnionCase()) {
+				case CREATE_REQUEST -> create(request.getCreateRequest());
+				case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
+				case PROGRESS_REQUEST -> send(response(ALL_WATCHES, store.revision()).build());
+				case REQUESTUNION_NOT_SET -> {
+					// etcd ignores an empty request too.
+				}
+			}
+		}
+		catch (RuntimeException failure) {
+			// The store failed (a bad request only cancels its own watch): end the stream, as etcd does.
+			end(failure);
+		}
+	}
+
+	@Override
+	public void onError(Throwable failure) {
+		close();
+	}
+
+	@Override
+	public void onCompleted() {
+		end(null);
+	}
+
+	/** Ends every watch of the stream; nothing is sent afterwards. */
+	void close() {
+		List<Watcher> stopped;
+		synchronized (this) {
+			closed = true;
+			stopped = new ArrayList<>(watchers.values());
+			watchers.clear();
+		}
+		stopped.forEach(Watcher::stop);
+	}
+
+	/** Closes the stream and ends the response stream, once: normally, or with the failure's status. */
+	private void end(@Nullable RuntimeException failure) {
+		close();
+		synchronized (this) {
+			if (ended) {
+				return;
+			}
+			ended = true;
+			if (failure == null) {
+				responses.onCompleted();
+			}
+			else {
+				responses.onError(GrpcErrors.toStatus(failure));
+			}
+		}
+	}
+
+	private void create(WatchCreateRequest create) {
+		long revision = store.revision();
+		io.cleave.registry.WatchRequest request;
+		try {
+			request = EtcdRequests.watch(create);
+		}
+		catch (RegistryException invalid) {
+			send(failedToCreate(revision, invalid.getMessage()));
+			return;
+		}
+		Watcher watcher;
+		synchronized (this) {
+			if (closed) {
+				return;
+			}
+			long id = create.getWatchId() != 0 ? create.getWatchId() : freeId();
+			if (watchers.containsKey(id)) {
+				responses.onNext(failedToCreate(revision, "mvcc: duplicate watch ID provided on the WatchStream"));
+				return;
+			}
+			watcher = new Watcher(id);
+			watchers.put(id, watcher);
+			// Sent before the watch starts, so it comes before the watch's first event.
+			responses.onNext(response(id, revision).setCreated(true).build());
+		}
+		try {
+			watcher.start(watches.watch(request, watcher));
+		}
+		catch (RegistryException failure) {
+			watcher.onCanceled(failure, 0);
+		}
+	}
+
+	private void cancel(long id) {
+		long revision = store.revision();
+		Watcher watcher;
+		synchronized (this) {
+			watcher = watchers.remove(id);
+			if (watcher == null) {
+				return; // etcd ignores a cancel for a watch it does not have
+			}
+			responses.onNext(response(id, revision).setCanceled(true).build());
+		}
+		watcher.stop();
+	}
+
+	/** The lowest id from {@code nextId} on that is not in use, as etcd's watch stream counts. */
+	private long freeId() {
+		while (watchers.containsKey(nextId)) {
+			nextId++;
+		}
+		return nextId++;
+	}
+
+	/** The store's revision, or 0 when the store cannot say (it may be why a watch ended). */
+	private long revisionIfKnown() {
+		try {
+			return store.revision();
+		}
+		catch (RuntimeException unavailable) {
+			return 0;
+		}
+	}
+
+	private WatchResponse failedToCreate(long revision, @Nullable String reason) {
+		return response(-1, revision).setCreated(true).setCanceled(true)
+				.setCancelReason(reason == null ? "" : reason).build();
+	}
+
+	private WatchResponse.Builder response(long id, long revision) {
+		return WatchResponse.newBuilder().setHeader(member.header(revision)).setWatchId(id);
+	}
+
+	private synchronized void send(WatchResponse response) {
+		if (!closed) {
+			responses.onNext(response);
+		}
+	}
+
+	/** Sends a watch's response unless the watch has been cancelled or the stream closed. */
+	private synchronized void send(Watcher watcher, WatchResponse response) {
+		if (!closed && watchers.get(watcher.id) == watcher) {
+			responses.onNext(response);
+		}
+	}
+
+	/** One watch of the stream: receives the store's calls and turns them into responses. */
+	private final class Watcher implements WatchListener {
+
+		private final long id;
+
+		private volatile @Nullable Watch watch;
+
+		private volatile boolean stopped;
+
+		Watcher(long id) {
+			this.id = id;
+		}
+
+		void start(Watch started) {
+			watch = started;
+			if (stopped) {
+				started.cancel(); // cancelled (or the stream closed) while the watch was being set up
+			}
+		}
+
+		void stop() {
+			stopped = true;
+			Watch started = watch;
+			if (started != null) {
+				started.cancel();
+			}
+		}
+
+		@Override
+		public void onEvents(long revision, List<WatchEvent> events) {
+			WatchResponse.Builder response = response(id, revision);
+			events.forEach(event -> response.addEvents(EtcdResponses.event(event)));
+			send(this, response.build());
+		}
+
+		@Override
+		public void onProgress(long revision) {
+			send(this, response(id, revision).build());
+		}
+
+		/** etcd marks a compacted watch by {@code compact_revision}; the reason is for people. */
+		@Override
+		public void onCanceled(RegistryException reason, long compactRevision) {
+			WatchResponse response = response(id, Math.max(compactRevision, revisionIfKnown()))
+					.setCanceled(true)
+					.setCompactRevision(compactRevision)
+					.setCancelReason(String.valueOf(reason.getMessage()))
+					.build();
+			synchronized (WatchStream.this) {
+				send(this, response);
+				watchers.remove(id, this);
+			}
+		}
+	}
+}

@@ -1,0 +1,22 @@
+package io.cleave.registry.grpc.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * One running Cleave node for the etcd API's test classes, which share it: its etcd API on a free port, its store
+ * in a fresh H2 file.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "cleave.registry.etcd-api.port=0")
+abstract class EtcdApiTestSupport {
+
+	@DynamicPropertySource
+	static void freshDataDirectory(DynamicPropertyRegistry registry) throws IOException {
+		var dataDir = Files.createTempDirectory("cleave-etcd-api-");
+		registry.add("cleave.data-dir", dataDir::toString);
+	}
+}
