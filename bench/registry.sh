@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Registry benchmark: puts/s and reads/s, watch delivery latency with many watchers, and the cost of many
 # instances heartbeating, for each backend in one run on this machine — Cleave's embedded store on H2 and on
-# PostgreSQL 17 (embedded, zonky), and a real etcd 3.4 (Debian's etcd-server) through Cleave's etcd client.
+# PostgreSQL 17 (embedded, zonky), a real etcd 3.4 (Debian's etcd-server) through Cleave's etcd client, and Cleave's
+# embedded store (H2) through that same client and Cleave's own etcd v3 gRPC API (the like-for-like comparison).
 # The work is done by io.cleave.bench.RegistryBenchmark (src/test/java), a plain main run on the test classpath.
 #
 #   bench/registry.sh                            # writes bench/results/registry.md and prints it
 #   RUNS=1 DURATION=10 BACKENDS=h2,etcd OUT=/tmp/r.md bench/registry.sh
 #
-# Environment: BACKENDS (h2,postgres,etcd), RUNS (3 measured throughput rounds after a warm-up), WATCHERS (1000),
+# Environment: BACKENDS (h2,postgres,etcd,cleave-etcd-api), RUNS (3 measured throughput rounds after a warm-up), WATCHERS (1000),
 # INSTANCES (10000), PERIOD (5, seconds between an instance's heartbeats), DURATION (30, seconds of heartbeats
 # measured), OUT (result file), JAVA_OPTS (extra JVM flags, default none), JAVA_HOME (used when it is a JDK 21+;
 # otherwise .mvn/jdk.sh picks one), MAVEN_ARGS (e.g. -o to build offline; Maven reads it itself). etcd is installed from Debian's etcd-server when missing and this runs as root
@@ -83,8 +84,9 @@ mkdir -p "$(dirname "$out")"
   echo "Produced by \`bench/registry.sh\` (\`io.cleave.bench.RegistryBenchmark\`). Every backend is measured in the same"
   echo "run, one after the other, through Cleave's Java registry API (\`KeyValueStore\`, \`Leases\`, \`Watches\`) of a"
   echo "Cleave node started in the benchmark JVM: the node's **embedded store** on a fresh H2 file database or a fresh"
-  echo "PostgreSQL database, or its **client of a real etcd** (\`EtcdGrpcClient\`, etcd in a child process, loopback)."
-  echo "Client, Cleave and server share the machine's cores."
+  echo "PostgreSQL database, or its **client of an etcd API** (\`EtcdGrpcClient\`, over loopback): a real etcd in a"
+  echo "child process, or a second Cleave node in the same JVM serving its embedded H2 store through Cleave's etcd v3"
+  echo "gRPC API — the like-for-like comparison with etcd. Client, Cleave and server share the machine's cores."
   echo
   echo "| | |"
   echo "|---|---|"

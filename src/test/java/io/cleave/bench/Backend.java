@@ -2,6 +2,8 @@ package io.cleave.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +48,7 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 
 	/** The registries the benchmark knows, by the name {@code -Dbench.backends} takes. */
 	enum Kind {
-		H2("h2"), POSTGRES("postgres"), ETCD("etcd");
+		H2("h2"), POSTGRES("postgres"), ETCD("etcd"), CLEAVE_ETCD_API("cleave-etcd-api");
 
 		final String id;
 
@@ -65,6 +67,8 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 				case H2 -> h2(workDirectory.resolve("h2"));
 				case POSTGRES -> postgres(workDirectory.resolve("postgres-node"));
 				case ETCD -> etcd(workDirectory.resolve("etcd-node"));
+				case CLEAVE_ETCD_API -> cleaveEtcdApi(workDirectory.resolve("etcd-api-server"),
+						workDirectory.resolve("etcd-api-client"));
 			};
 		}
 	}
@@ -98,6 +102,29 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 		}
 		catch (RuntimeException ex) {
 			etcd.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Cleave's embedded store on H2 reached the way etcd is: a second node's etcd client ({@code EtcdGrpcClient})
+	 * talks to the first node's etcd v3 gRPC API over loopback. Both nodes run in this JVM.
+	 */
+	static Backend cleaveEtcdApi(Path serverDataDirectory, Path clientDataDirectory) {
+		deleteRecursively(serverDataDirectory);
+		int port = freePort();
+		CleaveNode server = node("bench-etcd-api", List.of(), "cleave.data-dir=" + serverDataDirectory,
+				"cleave.registry.etcd-api.port=" + port);
+		try {
+			CleaveNode client = node("bench-etcd-api-client", List.of(), "cleave.data-dir=" + clientDataDirectory,
+					"cleave.registry.endpoints=http://127.0.0.1:" + port);
+			return new Backend("Cleave embedded (H2) via its etcd gRPC API", databaseVersion(server),
+					client.bean(KeyValueStore.class), client.bean(Leases.class), client.bean(Watches.class),
+					OptionalLong.empty(), List.of(client, server, () -> deleteRecursively(serverDataDirectory),
+							() -> deleteRecursively(clientDataDirectory)));
+		}
+		catch (RuntimeException ex) {
+			server.close();
 			throw ex;
 		}
 	}
@@ -176,6 +203,15 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return "unknown (interrupted)";
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("no free loopback port", ex);
 		}
 	}
 

@@ -14,12 +14,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The registry benchmark (not a test: nothing in the test suite runs it; {@code bench/registry.sh} does). For each
- * backend in turn — Cleave's embedded store on H2 and on PostgreSQL, and a real etcd 3.4 through Cleave's etcd
- * client — it measures puts and reads per second, watch delivery latency with many watchers, and the cost of many
+ * backend in turn — Cleave's embedded store on H2 and on PostgreSQL, a real etcd 3.4 through Cleave's etcd client,
+ * and Cleave's embedded store through that same client and Cleave's own etcd API — it measures puts and reads per second, watch delivery latency with many watchers, and the cost of many
  * instances heartbeating, then writes the figures as Markdown tables, one column per backend.
  *
- * <p>Settings are system properties: {@code bench.backends} (h2,postgres,etcd), {@code bench.runs} (3 measured
- * throughput rounds after a warm-up), {@code bench.watchers} (1000), {@code bench.instances} (10000),
+ * <p>Settings are system properties: {@code bench.backends} (h2,postgres,etcd,cleave-etcd-api), {@code bench.runs}
+ * (3 measured throughput rounds after a warm-up), {@code bench.watchers} (1000), {@code bench.instances} (10000),
  * {@code bench.period} (5, seconds between an instance's heartbeats), {@code bench.duration} (30, seconds of
  * heartbeats measured), {@code bench.out} (where the tables go). Exits with status 3 when a backend got something
  * wrong — a failed operation, a missed, duplicated or reordered watch event, an expired lease — and says what.
@@ -119,7 +119,8 @@ final class RegistryBenchmark {
 			Path workDirectory) {
 
 		static Options fromSystemProperties() {
-			List<Backend.Kind> backends = Stream.of(System.getProperty("bench.backends", "h2,postgres,etcd").split(","))
+			String names = System.getProperty("bench.backends", "h2,postgres,etcd,cleave-etcd-api");
+			List<Backend.Kind> backends = Stream.of(names.split(","))
 					.map(String::trim).filter(s -> !s.isEmpty()).map(Backend.Kind::of).toList();
 			Duration period = Duration.ofSeconds(positive("bench.period", 5));
 			Heartbeats.Settings heartbeats = new Heartbeats.Settings(positive("bench.instances", 10_000), period,
