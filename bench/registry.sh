@@ -27,15 +27,12 @@ done
 
 log() { printf 'registry-bench: %s\n' "$*" >&2; }
 
-# ---- JDK 21+: JAVA_HOME if new enough, else the wrapper's own selection logic ------------------------
+# ---- the JDK the build uses: .mvn/jdk.sh keeps JAVA_HOME (or the java on PATH) when it is 21+, otherwise exports
+# the newest JDK 21+ it finds, otherwise exits saying what to install. It leaves `set -f` behind.
 # shellcheck source=/dev/null
 . "$repo/.mvn/jdk.sh"
 set +f
-if [ -n "${JAVA_HOME-}" ]; then
-  java="$JAVA_HOME/bin/java"
-else
-  java="$(command -v java)"
-fi
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 "$java" -version >/dev/null 2>&1 || { log "no working java at $java"; exit 1; }
 
 cd "$repo"

@@ -2,20 +2,16 @@ package io.cleave.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -27,8 +23,11 @@ import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.Leases;
 import io.cleave.registry.Watches;
 import io.cleave.testing.CleaveNode;
+import io.cleave.testing.CleaveProcess;
 import io.cleave.testing.EmbeddedPostgresServer;
 import io.cleave.testing.EtcdProcess;
+
+import org.springframework.util.FileSystemUtils;
 
 /**
  * One registry under test, reached through Cleave's Java API ({@link KeyValueStore}, {@link Leases},
@@ -112,7 +111,7 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 	 */
 	static Backend cleaveEtcdApi(Path serverDataDirectory, Path clientDataDirectory) {
 		deleteRecursively(serverDataDirectory);
-		int port = freePort();
+		int port = CleaveProcess.freePort();
 		CleaveNode server = node("bench-etcd-api", List.of(), "cleave.data-dir=" + serverDataDirectory,
 				"cleave.registry.etcd-api.port=" + port);
 		try {
@@ -206,23 +205,9 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 		}
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("no free loopback port", ex);
-		}
-	}
-
 	private static void deleteRecursively(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
+		try {
+			FileSystemUtils.deleteRecursively(directory);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not delete " + directory, ex);

@@ -143,7 +143,7 @@ final class Heartbeats {
 			}
 			finally {
 				windowEnd = Math.min(windowEnd, System.nanoTime()); // stops the pacer if registering failed
-				join(pacer);
+				Parallel.join(pacer);
 				renewals.close();
 			}
 		}
@@ -155,7 +155,7 @@ final class Heartbeats {
 		/** Waits for the renewals under way, then counts the instances still registered. */
 		private Result result(double registrationsPerSecond, double jvmCores, OptionalDouble serverCores, Thread pacer,
 				ExecutorService renewals) {
-			join(pacer);
+			Parallel.join(pacer);
 			renewals.close();
 			long liveKeys = backend.store().range(RangeQuery.of(KeyRange.prefix(PREFIX)).withCountOnly()).count();
 			Result result = new Result(settings, registrationsPerSecond,
@@ -214,16 +214,6 @@ final class Heartbeats {
 			}
 			finally {
 				inFlight.release();
-			}
-		}
-
-		private static void join(Thread thread) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("interrupted while waiting for the heartbeat pacer", ex);
 			}
 		}
 	}

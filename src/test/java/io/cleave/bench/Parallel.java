@@ -41,13 +41,14 @@ final class Parallel {
 		return new Outcome(count - failed.get(), failed.get(), System.nanoTime() - start, firstFailure.get());
 	}
 
-	private static void join(Thread thread) {
+	/** Waits for a thread the benchmark started; being interrupted ends the benchmark. */
+	static void join(Thread thread) {
 		try {
 			thread.join();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while waiting for the client threads", ex);
+			throw new IllegalStateException("interrupted while waiting for " + thread.getName(), ex);
 		}
 	}
 
