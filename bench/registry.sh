@@ -8,11 +8,12 @@
 #   bench/registry.sh                            # writes bench/results/registry.md and prints it
 #   RUNS=1 DURATION=10 BACKENDS=h2,etcd OUT=/tmp/r.md bench/registry.sh
 #
-# Environment: BACKENDS (h2,postgres,etcd,cleave-etcd-api), RUNS (3 measured throughput rounds after a warm-up), WATCHERS (1000),
-# INSTANCES (10000), PERIOD (5, seconds between an instance's heartbeats), DURATION (30, seconds of heartbeats
-# measured), OUT (result file), JAVA_OPTS (extra JVM flags, default none), JAVA_HOME (used when it is a JDK 21+;
-# otherwise .mvn/jdk.sh picks one), MAVEN_ARGS (e.g. -o to build offline; Maven reads it itself). etcd is installed from Debian's etcd-server when missing and this runs as root
-# (src/test/tools/require-command.sh), otherwise the etcd column says what to install.
+# Environment: BACKENDS (h2,postgres,etcd,cleave-etcd-api), RUNS (5 measured throughput rounds after two warm-up
+# rounds), WATCHERS (1000), INSTANCES (10000), PERIOD (5, seconds between an instance's heartbeats), DURATION (30,
+# seconds of heartbeats measured), OUT (result file), JAVA_OPTS (extra JVM flags, default none), JAVA_HOME (used when
+# it is a JDK 21+; otherwise .mvn/jdk.sh picks one), MAVEN_ARGS (e.g. -o to build offline; Maven reads it itself).
+# etcd is installed from Debian's etcd-server when missing and this runs as root (src/test/tools/require-command.sh);
+# otherwise the etcd column says what to install.
 # The numbers are only comparable on an otherwise idle machine: the load average is recorded.
 # Exit status 3: a backend got something wrong (see "Problems found" in the result).
 set -euo pipefail

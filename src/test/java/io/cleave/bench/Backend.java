@@ -24,8 +24,8 @@ import io.cleave.registry.Leases;
 import io.cleave.registry.Watches;
 import io.cleave.testing.CleaveNode;
 import io.cleave.testing.CleaveProcess;
-import io.cleave.testing.EmbeddedPostgresServer;
 import io.cleave.testing.EtcdProcess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -80,13 +80,25 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 				List.of(node, () -> deleteRecursively(dataDirectory)));
 	}
 
-	/** A node whose embedded store runs on a fresh database of an embedded PostgreSQL 17 server (zonky). */
+	/**
+	 * A node whose embedded store runs on an embedded PostgreSQL 17 server (zonky) of its own, set up the way a
+	 * deployment runs PostgreSQL: a commit waits for the disk. (zonky's defaults turn fsync and synchronous_commit
+	 * off, which suits tests; etcd always syncs its log, and comparing against a database that does not would flatter
+	 * it.)
+	 */
 	static Backend postgres(Path dataDirectory) {
-		String url = EmbeddedPostgresServer.createDatabase("registry_bench");
-		CleaveNode node = node("bench-postgres", List.of("postgres"), "cleave.data-dir=" + dataDirectory,
-				"CLEAVE_DB_URL=" + url, "CLEAVE_DB_USER=postgres", "CLEAVE_DB_PASSWORD=");
-		return embedded("Cleave embedded, PostgreSQL", node, OptionalLong.of(postmasterPid()),
-				List.of(node, () -> deleteRecursively(dataDirectory)));
+		EmbeddedPostgres server = durablePostgres();
+		try {
+			CleaveNode node = node("bench-postgres", List.of("postgres"), "cleave.data-dir=" + dataDirectory,
+					"CLEAVE_DB_URL=" + server.getJdbcUrl("postgres", "postgres"), "CLEAVE_DB_USER=postgres",
+					"CLEAVE_DB_PASSWORD=");
+			return embedded("Cleave embedded, PostgreSQL", node, OptionalLong.of(postmasterPid(server)),
+					List.of(node, server, () -> deleteRecursively(dataDirectory)));
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(server);
+			throw ex;
+		}
 	}
 
 	/** A node using a real etcd 3.4 (Debian's {@code etcd-server}, in a child process) as its registry. */
@@ -100,7 +112,7 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 					List.of(node, etcd, () -> deleteRecursively(dataDirectory)));
 		}
 		catch (RuntimeException ex) {
-			etcd.close();
+			closeQuietly(etcd);
 			throw ex;
 		}
 	}
@@ -123,7 +135,7 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 							() -> deleteRecursively(clientDataDirectory)));
 		}
 		catch (RuntimeException ex) {
-			server.close();
+			closeQuietly(server);
 			throw ex;
 		}
 	}
@@ -164,19 +176,45 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 				node.bean(Watches.class), serverPid, resources);
 	}
 
+	/** The database's name and version, and the settings that decide whether a commit waits for the disk. */
 	private static String databaseVersion(CleaveNode node) {
 		try (Connection connection = node.bean(DataSource.class).getConnection()) {
 			var metaData = connection.getMetaData();
-			return metaData.getDatabaseProductName() + " " + metaData.getDatabaseProductVersion();
+			String product = metaData.getDatabaseProductName();
+			String durability = product.equals("H2")
+					? "WRITE_DELAY " + query(connection, "select setting_value from information_schema.settings"
+							+ " where setting_name = 'WRITE_DELAY'") + " ms"
+					: "fsync " + query(connection, "show fsync") + ", synchronous_commit "
+							+ query(connection, "show synchronous_commit");
+			return product + " " + metaData.getDatabaseProductVersion() + " (" + durability + ")";
 		}
 		catch (SQLException ex) {
 			return "unknown (" + ex.getMessage() + ")";
 		}
 	}
 
+	private static String query(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			return result.next() ? result.getString(1) : "?";
+		}
+	}
+
+	private static EmbeddedPostgres durablePostgres() {
+		try {
+			return EmbeddedPostgres.builder()
+					.setServerConfig("fsync", "on")
+					.setServerConfig("synchronous_commit", "on")
+					.setServerConfig("full_page_writes", "on")
+					.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not start an embedded PostgreSQL server", ex);
+		}
+	}
+
 	/** PostgreSQL's postmaster: the parent of the backend serving a fresh connection. */
-	private static long postmasterPid() {
-		try (Connection connection = EmbeddedPostgresServer.get().getPostgresDatabase().getConnection();
+	private static long postmasterPid(EmbeddedPostgres server) {
+		try (Connection connection = server.getPostgresDatabase().getConnection();
 				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("select pg_backend_pid()")) {
 			result.next();
@@ -186,6 +224,15 @@ record Backend(String label, String version, KeyValueStore store, Leases leases,
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("could not ask PostgreSQL for its process", ex);
+		}
+	}
+
+	private static void closeQuietly(AutoCloseable resource) {
+		try {
+			resource.close();
+		}
+		catch (Exception ex) {
+			RegistryBenchmark.log("could not stop %s: %s", resource, ex);
 		}
 	}
 

@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
  * and Cleave's embedded store through that same client and Cleave's own etcd API — it measures puts and reads per second, watch delivery latency with many watchers, and the cost of many
  * instances heartbeating, then writes the figures as Markdown tables, one column per backend.
  *
- * <p>Settings are system properties: {@code bench.backends} (h2,postgres,etcd,cleave-etcd-api), {@code bench.runs}
- * (3 measured throughput rounds after a warm-up), {@code bench.watchers} (1000), {@code bench.instances} (10000),
- * {@code bench.period} (5, seconds between an instance's heartbeats), {@code bench.duration} (30, seconds of
- * heartbeats measured), {@code bench.out} (where the tables go). Exits with status 3 when a backend got something
+ * <p>Settings are system properties: {@code bench.backends} (h2,postgres,etcd,cleave-etcd-api),
+ * {@code bench.runs} (5 measured throughput rounds after two warm-up rounds), {@code bench.watchers} (1000),
+ * {@code bench.instances} (10000), {@code bench.period} (5, seconds between an instance's heartbeats),
+ * {@code bench.duration} (30, seconds of heartbeats measured), {@code bench.out} (where the tables go). Exits with
+ * status 3 when a backend got something
  * wrong — a failed operation, a missed, duplicated or reordered watch event, an expired lease — and says what.
  */
 final class RegistryBenchmark {
@@ -125,7 +126,7 @@ final class RegistryBenchmark {
 			Duration period = Duration.ofSeconds(positive("bench.period", 5));
 			Heartbeats.Settings heartbeats = new Heartbeats.Settings(positive("bench.instances", 10_000), period,
 					period.multipliedBy(2), Duration.ofSeconds(positive("bench.duration", 30)));
-			return new Options(backends, positive("bench.runs", 3), positive("bench.watchers", 1_000), heartbeats,
+			return new Options(backends, positive("bench.runs", 5), positive("bench.watchers", 1_000), heartbeats,
 					Path.of(System.getProperty("bench.out", "target/bench/registry-figures.md")),
 					Path.of("target", "bench").toAbsolutePath());
 		}

@@ -29,7 +29,8 @@ final class Report {
 	}
 
 	private static void throughput(Table table, Options options) {
-		table.title("Puts and reads per second (median of %d runs after a warm-up; min–max)".formatted(options.runs()),
+		table.title("Puts and reads per second (median of %d runs after %d warm-up runs; min–max)".formatted(
+				options.runs(), Throughput.WARM_UP_ROUNDS),
 				"%,d puts of %d-byte values over 1,000 keys with %d client threads, %,d with one; %,d single-key gets and %,d prefix ranges of 100 keys each with %d threads."
 						.formatted(Throughput.PARALLEL_PUTS, Throughput.VALUE_BYTES, Throughput.THREADS,
 								Throughput.SINGLE_THREAD_PUTS, Throughput.GETS, Throughput.PREFIX_RANGES,

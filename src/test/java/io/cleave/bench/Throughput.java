@@ -14,7 +14,7 @@ import io.cleave.registry.RangeQuery;
 
 /**
  * Puts and reads per second. The keys are {@code /bench/kv/<group>/<nn>}: ten groups of a hundred, so a prefix
- * range over a group reads exactly 100 keys. After a warm-up round, each measured round runs every workload once.
+ * range over a group reads exactly 100 keys. After warm-up rounds, each measured round runs every workload once.
  */
 final class Throughput {
 
@@ -30,6 +30,9 @@ final class Throughput {
 
 	static final int VALUE_BYTES = 100;
 
+	/** Rounds run and thrown away first: the JIT compiles the client and the store's hot paths meanwhile. */
+	static final int WARM_UP_ROUNDS = 2;
+
 	private static final int GROUPS = 10;
 
 	private static final int KEYS_PER_GROUP = 100;
@@ -39,10 +42,12 @@ final class Throughput {
 	private Throughput() {
 	}
 
-	/** Runs one warm-up round and {@code runs} measured rounds against {@code store}. */
+	/** Runs the warm-up rounds and {@code runs} measured rounds against {@code store}. */
 	static Result measure(KeyValueStore store, int runs) {
-		log("warm-up round");
-		round(store, 0);
+		for (int warmUp = 1; warmUp <= WARM_UP_ROUNDS; warmUp++) {
+			log("warm-up round %d", warmUp);
+			round(store, -warmUp);
+		}
 		List<Round> rounds = new ArrayList<>();
 		for (int run = 1; run <= runs; run++) {
 			Round round = round(store, run);
