@@ -41,13 +41,13 @@ public final class CleaveNode implements AutoCloseable {
 		for (String setting : settings) {
 			int equals = setting.indexOf('=');
 			arguments.put(equals < 0 ? setting : setting.substring(0, equals),
-					equals < 0 ? "" : setting.substring(equals));
+					equals < 0 ? "" : setting.substring(equals + 1));
 		}
 		List<Class<?>> sources = new ArrayList<>(List.of(CleaveApplication.class));
 		sources.addAll(extraSources);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
 				.profiles(profiles.toArray(String[]::new))
-				.run(arguments.entrySet().stream().map(a -> "--" + a.getKey() + a.getValue()).toArray(String[]::new));
+				.run(arguments.entrySet().stream().map(a -> "--" + a.getKey() + "=" + a.getValue()).toArray(String[]::new));
 		return new CleaveNode(context);
 	}
 
