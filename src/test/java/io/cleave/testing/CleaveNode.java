@@ -1,7 +1,9 @@
 package io.cleave.testing;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.cleave.CleaveApplication;
 
@@ -21,7 +23,8 @@ public final class CleaveNode implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a node named {@code name}, on free ports, with extra {@code key=value} settings.
+	 * Starts a node named {@code name}, on free ports, with extra {@code key=value} settings (which may also name
+	 * the ports).
 	 *
 	 * @param profiles Spring profiles to activate, e.g. {@code postgres}
 	 */
@@ -32,16 +35,19 @@ public final class CleaveNode implements AutoCloseable {
 	/** As {@link #start(String, List, String...)}, with extra configuration classes (test beans) in the context. */
 	public static CleaveNode start(String name, List<String> profiles, List<Class<?>> extraSources,
 			String... settings) {
-		List<String> arguments = new ArrayList<>(List.of("--cleave.node.name=" + name, "--server.port=0",
-				"--cleave.registry.etcd-api.port=0", "--spring.jmx.enabled=false"));
+		// A setting replaces the default of the same key (Spring would join repeated arguments with a comma).
+		Map<String, String> arguments = new LinkedHashMap<>(Map.of("cleave.node.name", name, "server.port", "0",
+				"cleave.registry.etcd-api.port", "0", "spring.jmx.enabled", "false"));
 		for (String setting : settings) {
-			arguments.add("--" + setting);
+			int equals = setting.indexOf('=');
+			arguments.put(equals < 0 ? setting : setting.substring(0, equals),
+					equals < 0 ? "" : setting.substring(equals + 1));
 		}
 		List<Class<?>> sources = new ArrayList<>(List.of(CleaveApplication.class));
 		sources.addAll(extraSources);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
 				.profiles(profiles.toArray(String[]::new))
-				.run(arguments.toArray(String[]::new));
+				.run(arguments.entrySet().stream().map(a -> "--" + a.getKey() + "=" + a.getValue()).toArray(String[]::new));
 		return new CleaveNode(context);
 	}
 

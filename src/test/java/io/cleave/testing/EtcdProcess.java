@@ -96,6 +96,15 @@ public final class EtcdProcess implements BeforeAllCallback, AfterAllCallback, A
 		return "http://127.0.0.1:" + clientPort;
 	}
 
+	/** The etcd process's id, for reading its resource use from {@code /proc}; known while it runs. */
+	public long pid() {
+		Process running = process;
+		if (running == null) {
+			throw new IllegalStateException("etcd is not running");
+		}
+		return running.pid();
+	}
+
 	public Path dataDirectory() {
 		return directory.resolve("data");
 	}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Registry benchmark: puts/s and reads/s, watch delivery latency with many watchers, and the cost of many
+# instances heartbeating, for each backend in one run on this machine — Cleave's embedded store on H2 and on
+# PostgreSQL 17 (embedded, zonky), a real etcd 3.4 (Debian's etcd-server) through Cleave's etcd client, and Cleave's
+# embedded store (H2) through that same client and Cleave's own etcd v3 gRPC API (the like-for-like comparison).
+# The work is done by io.cleave.bench.RegistryBenchmark (src/test/java), a plain main run on the test classpath.
+#
+#   bench/registry.sh                            # writes bench/results/registry.md and prints it
+#   RUNS=1 DURATION=10 BACKENDS=h2,etcd OUT=/tmp/r.md bench/registry.sh
+#
+# Environment: BACKENDS (h2,postgres,etcd,cleave-etcd-api), RUNS (5 measured throughput rounds after two warm-up
+# rounds), WATCHERS (1000), INSTANCES (10000), PERIOD (5, seconds between an instance's heartbeats), DURATION (30,
+# seconds of heartbeats measured), OUT (result file), JAVA_OPTS (extra JVM flags, default none), JAVA_HOME (used when
+# it is a JDK 21+; otherwise .mvn/jdk.sh picks one), MAVEN_ARGS (e.g. -o to build offline; Maven reads it itself).
+# etcd is installed from Debian's etcd-server when missing and this runs as root (src/test/tools/require-command.sh);
+# otherwise the etcd column says what to install.
+# The numbers are only comparable on an otherwise idle machine: the load average is recorded.
+# Exit status 3: a backend got something wrong (see "Problems found" in the result).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${OUT:-$repo/bench/results/registry.md}"
+java_opts="${JAVA_OPTS:-}"
+for knob in RUNS WATCHERS INSTANCES PERIOD DURATION; do
+  value="${!knob:-}"
+  [ -z "$value" ] || [[ "$value" =~ ^[1-9][0-9]*$ ]] || { echo "$knob must be a positive integer (got '$value')" >&2; exit 2; }
+done
+
+log() { printf 'registry-bench: %s\n' "$*" >&2; }
+
+# ---- the JDK the build uses: .mvn/jdk.sh keeps JAVA_HOME (or the java on PATH) when it is 21+, otherwise exports
+# the newest JDK 21+ it finds, otherwise exits saying what to install. It leaves `set -f` behind.
+# shellcheck source=/dev/null
+. "$repo/.mvn/jdk.sh"
+set +f
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+"$java" -version >/dev/null 2>&1 || { log "no working java at $java"; exit 1; }
+
+cd "$repo"
+# ---- compile the test classes and write down the test classpath --------------------------------------------
+mkdir -p target/bench
+classpath_file="$repo/target/bench/classpath.txt"
+log "compiling (./mvnw -q test-compile dependency:build-classpath)"
+./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$classpath_file" >&2
+
+figures="$(mktemp "${TMPDIR:-/tmp}/cleave-registry-bench.XXXXXX")"
+trap 'rm -f "$figures"' EXIT
+
+load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+started="$(date +%s)"
+props=(-Dbench.out="$figures")
+[ -z "${BACKENDS:-}" ] || props+=(-Dbench.backends="$BACKENDS")
+[ -z "${RUNS:-}" ] || props+=(-Dbench.runs="$RUNS")
+[ -z "${WATCHERS:-}" ] || props+=(-Dbench.watchers="$WATCHERS")
+[ -z "${INSTANCES:-}" ] || props+=(-Dbench.instances="$INSTANCES")
+[ -z "${PERIOD:-}" ] || props+=(-Dbench.period="$PERIOD")
+[ -z "${DURATION:-}" ] || props+=(-Dbench.duration="$DURATION")
+# Word splitting of JAVA_OPTS is intended: it is a list of JVM flags.
+# shellcheck disable=SC2086
+"$java" --enable-native-access=ALL-UNNAMED $java_opts "${props[@]}" -cp "target/classes:target/test-classes:$(cat "$classpath_file")" \
+  io.cleave.bench.RegistryBenchmark && status=0 || status=$?
+load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+took=$(($(date +%s) - started))
+if [ ! -s "$figures" ]; then
+  log "the benchmark wrote no figures (exit $status)"
+  exit "$status"
+fi
+
+# ---- report -------------------------------------------------------------------------------------------
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
+jdk="$("$java" -version 2>&1 | sed -n '2p')"
+cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
+mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
+etcd_version="$( (command -v etcd >/dev/null && etcd --version 2>/dev/null | head -n 1) || echo 'not installed')"
+
+mkdir -p "$(dirname "$out")"
+{
+  echo "# Cleave registry benchmark"
+  echo
+  echo "Produced by \`bench/registry.sh\` (\`io.cleave.bench.RegistryBenchmark\`). Every backend is measured in the same"
+  echo "run, one after the other, through Cleave's Java registry API (\`KeyValueStore\`, \`Leases\`, \`Watches\`) of a"
+  echo "Cleave node started in the benchmark JVM: the node's **embedded store** on a fresh H2 file database or a fresh"
+  echo "PostgreSQL database, or its **client of an etcd API** (\`EtcdGrpcClient\`, over loopback): a real etcd in a"
+  echo "child process, or a second Cleave node in the same JVM serving its embedded H2 store through Cleave's etcd v3"
+  echo "gRPC API — the like-for-like comparison with etcd. Client, Cleave and server share the machine's cores."
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+  echo "| commit | $commit |"
+  echo "| JDK | $jdk |"
+  echo "| JVM flags | ${java_opts:-none (JVM defaults)} |"
+  echo "| CPUs | $(nproc) (${cpu_model:-unknown model}), ${mem_gib} GiB RAM |"
+  echo "| etcd | $etcd_version |"
+  echo "| load average (1/5/15 min) | before: $load_before; after: $load_after |"
+  echo "| duration | ${took} s |"
+  echo
+  cat "$figures"
+} >"$out"
+log "results written to $out"
+cat "$out"
+exit "$status"
