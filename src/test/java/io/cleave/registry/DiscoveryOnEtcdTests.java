@@ -18,18 +18,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code cleave.registry.endpoints} and has no embedded store.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext // stop the node while etcd still runs (etcd itself stops with the JVM)
+@DirtiesContext // stop the node while etcd still runs
 class DiscoveryOnEtcdTests extends ServiceDiscoveryContract {
-
-	/** Started before the context, stopped by its shutdown hook after the context closed. */
-	private static final EtcdProcess ETCD = new EtcdProcess();
 
 	@DynamicPropertySource
 	static void realEtcd(DynamicPropertyRegistry registry) {
-		if (!ETCD.isRunning()) {
-			ETCD.start();
-		}
-		registry.add("cleave.registry.endpoints", ETCD::endpoint);
+		registry.add("cleave.registry.endpoints", () -> EtcdProcess.shared().endpoint());
 	}
 
 	@Test

@@ -12,17 +12,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code cleave.registry.endpoints}: the same assertions the embedded store passes, so the two cannot drift apart.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@DirtiesContext // stop the node while etcd still runs (etcd itself stops with the JVM)
+@DirtiesContext // stop the node while etcd still runs
 class KeyValueStoreOnEtcdTests extends KeyValueStoreContract {
-
-	/** Started before the context, stopped by its shutdown hook after the context closed. */
-	private static final EtcdProcess ETCD = new EtcdProcess();
 
 	@DynamicPropertySource
 	static void realEtcd(DynamicPropertyRegistry registry) {
-		if (!ETCD.isRunning()) {
-			ETCD.start();
-		}
-		registry.add("cleave.registry.endpoints", ETCD::endpoint);
+		registry.add("cleave.registry.endpoints", () -> EtcdProcess.shared().endpoint());
 	}
 }

@@ -53,6 +53,19 @@ public final class EtcdProcess implements BeforeAllCallback, AfterAllCallback, A
 
 	private @Nullable Thread killOnExit;
 
+	private static @Nullable EtcdProcess shared;
+
+	/**
+	 * One etcd for every Spring context test in this JVM that runs a node against etcd, started on first use and
+	 * stopped when the JVM exits — after the contexts, which the test framework closes first.
+	 */
+	public static synchronized EtcdProcess shared() {
+		if (shared == null) {
+			shared = new EtcdProcess().start();
+		}
+		return shared;
+	}
+
 	public EtcdProcess() {
 		this(Path.of("target", "etcd", "etcd-" + UUID.randomUUID()));
 	}
