@@ -2,6 +2,7 @@ package io.cleave.registry.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
 import io.cleave.registry.Bytes;
 import io.cleave.registry.Compare;
 import io.cleave.registry.Delete;
+import io.cleave.registry.DeleteResult;
 import io.cleave.registry.KeyRange;
 import io.cleave.registry.KeyValue;
 import io.cleave.registry.KeyValueStore;
@@ -149,7 +151,7 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 			return false;
 		}
 		kv.delete(Delete.of(KeyRange.key(marker)));
-		var deleted = (io.cleave.registry.DeleteResult) result.results().getFirst();
+		var deleted = (DeleteResult) result.results().getFirst();
 		long lease = deleted.prevKvs().isEmpty() ? 0 : deleted.prevKvs().getFirst().lease();
 		if (lease != 0 && lease != nodeLease) {
 			revokeQuietly(lease); // a lease of its own, granted by register(instance, ttl)
@@ -248,10 +250,10 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		Map<String, Map<String, ServiceInstance>> frozen = new TreeMap<>();
 		mutable.forEach((service, instances) -> {
 			if (!instances.isEmpty()) {
-				frozen.put(service, java.util.Collections.unmodifiableMap(new TreeMap<>(instances)));
+				frozen.put(service, Collections.unmodifiableMap(new TreeMap<>(instances)));
 			}
 		});
-		return java.util.Collections.unmodifiableMap(frozen);
+		return Collections.unmodifiableMap(frozen);
 	}
 
 	/** Applies watched changes to the catalog and publishes what they mean. */

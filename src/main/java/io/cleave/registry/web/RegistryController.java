@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -62,8 +64,7 @@ class RegistryController {
 	@GetMapping("/services")
 	Map<String, Integer> services() {
 		return registry.services().stream()
-				.collect(java.util.stream.Collectors.toMap(s -> s, s -> registry.instances(s).size(), (a, b) -> a,
-						java.util.TreeMap::new));
+				.collect(Collectors.toMap(s -> s, s -> registry.instances(s).size(), (a, b) -> a, TreeMap::new));
 	}
 
 	@GetMapping("/services/{service}")
