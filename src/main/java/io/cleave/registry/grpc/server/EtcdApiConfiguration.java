@@ -2,6 +2,7 @@ package io.cleave.registry.grpc.server;
 
 import java.util.List;
 
+import io.cleave.CleaveProperties;
 import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.Leases;
 import io.cleave.registry.RegistryProperties;
@@ -22,9 +23,8 @@ import org.springframework.context.annotation.Configuration;
 class EtcdApiConfiguration {
 
 	@Bean
-	EtcdMember etcdMember(@Value("${spring.application.name:cleave}") String cluster,
-			@Value("${cleave.node.name:cleave-1}") String node) {
-		return EtcdMember.of(cluster, node);
+	EtcdMember etcdMember(@Value("${spring.application.name:cleave}") String cluster, CleaveProperties cleave) {
+		return EtcdMember.of(cluster, cleave.node().name());
 	}
 
 	@Bean
