@@ -1,7 +1,6 @@
 package io.cleave;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.cleave.testing.FreshDataDirectory;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -12,8 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class H2PersistenceTests extends PersistenceRoundTrip {
 
 	@DynamicPropertySource
-	static void freshDataDirectory(DynamicPropertyRegistry registry) throws IOException {
-		var dataDir = Files.createTempDirectory("cleave-h2-");
-		registry.add("cleave.data-dir", dataDir::toString);
+	static void freshDataDirectory(DynamicPropertyRegistry registry) {
+		FreshDataDirectory.register(registry, "cleave-h2-");
 	}
 }

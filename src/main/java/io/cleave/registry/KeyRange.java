@@ -63,11 +63,6 @@ public record KeyRange(Bytes key, Bytes end) {
 		return !end.equals(NO_UPPER_BOUND);
 	}
 
-	/** The inclusive lower bound: {@code "\0"} as a key with no upper bound means from the very first key. */
-	public Bytes lowerBound() {
-		return key;
-	}
-
 	public boolean contains(Bytes candidate) {
 		if (isSingleKey()) {
 			return key.equals(candidate);

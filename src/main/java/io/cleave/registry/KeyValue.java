@@ -11,9 +11,4 @@ package io.cleave.registry;
  * @param lease the lease the key is attached to, 0 for none
  */
 public record KeyValue(Bytes key, Bytes value, long createRevision, long modRevision, long version, long lease) {
-
-	/** This key without its value, for {@code keys_only} reads. */
-	public KeyValue withoutValue() {
-		return new KeyValue(key, Bytes.EMPTY, createRevision, modRevision, version, lease);
-	}
 }

@@ -58,18 +58,6 @@ public record RangeQuery(KeyRange range, long limit, long revision, boolean keys
 				maxModRevision, minCreateRevision, maxCreateRevision);
 	}
 
-	/** Whether a key passes the revision filters. */
-	public boolean admits(KeyValue kv) {
-		return (minModRevision == 0 || kv.modRevision() >= minModRevision)
-				&& (maxModRevision == 0 || kv.modRevision() <= maxModRevision)
-				&& (minCreateRevision == 0 || kv.createRevision() >= minCreateRevision)
-				&& (maxCreateRevision == 0 || kv.createRevision() <= maxCreateRevision);
-	}
-
-	public boolean hasRevisionFilters() {
-		return minModRevision != 0 || maxModRevision != 0 || minCreateRevision != 0 || maxCreateRevision != 0;
-	}
-
 	static void requireNotNegative(String field, long value) {
 		if (value < 0) {
 			throw RegistryException.invalidArgument(field + " must not be negative, was " + value);

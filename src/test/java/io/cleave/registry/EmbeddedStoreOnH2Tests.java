@@ -1,7 +1,6 @@
 package io.cleave.registry;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.cleave.testing.FreshDataDirectory;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -13,8 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class EmbeddedStoreOnH2Tests extends KeyValueStoreContract {
 
 	@DynamicPropertySource
-	static void freshDataDirectory(DynamicPropertyRegistry registry) throws IOException {
-		var dataDir = Files.createTempDirectory("cleave-registry-h2-");
-		registry.add("cleave.data-dir", dataDir::toString);
+	static void freshDataDirectory(DynamicPropertyRegistry registry) {
+		FreshDataDirectory.register(registry, "cleave-registry-h2-");
 	}
 }

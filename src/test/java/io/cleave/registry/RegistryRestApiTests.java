@@ -3,14 +3,14 @@ package io.cleave.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;
+
+import io.cleave.testing.FreshDataDirectory;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,9 +40,8 @@ class RegistryRestApiTests {
 	String service;
 
 	@DynamicPropertySource
-	static void freshDataDirectory(DynamicPropertyRegistry registry) throws IOException {
-		var dataDir = Files.createTempDirectory("cleave-registry-rest-");
-		registry.add("cleave.data-dir", dataDir::toString);
+	static void freshDataDirectory(DynamicPropertyRegistry registry) {
+		FreshDataDirectory.register(registry, "cleave-registry-rest-");
 	}
 
 	@BeforeEach

@@ -56,7 +56,7 @@ record KeyColumns(Table<?> table, Field<byte[]> key, Field<byte[]> value, Field<
 		if (range.isSingleKey()) {
 			return key.eq(range.key().unsafeArray());
 		}
-		Condition from = key.ge(range.lowerBound().unsafeArray());
+		Condition from = key.ge(range.key().unsafeArray());
 		return range.hasUpperBound() ? from.and(key.lt(range.end().unsafeArray())) : from;
 	}
 

@@ -1,7 +1,6 @@
 package io.cleave.registry.grpc.server;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.cleave.testing.FreshDataDirectory;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -15,8 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 abstract class EtcdApiTestSupport {
 
 	@DynamicPropertySource
-	static void freshDataDirectory(DynamicPropertyRegistry registry) throws IOException {
-		var dataDir = Files.createTempDirectory("cleave-etcd-api-");
-		registry.add("cleave.data-dir", dataDir::toString);
+	static void freshDataDirectory(DynamicPropertyRegistry registry) {
+		FreshDataDirectory.register(registry, "cleave-etcd-api-");
 	}
 }
