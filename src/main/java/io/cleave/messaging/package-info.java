@@ -1,7 +1,7 @@
 /**
  * Messaging: pattern-routed messages (act, send, publish) delivered to the most specific registered pattern, in this JVM or over a broker.
  */
-@ApplicationModule(displayName = "Messaging", allowedDependencies = { "registry" })
+@ApplicationModule(displayName = "Messaging", allowedDependencies = { "registry", "status" })
 @NullMarked
 package io.cleave.messaging;
 

@@ -1,7 +1,7 @@
 /**
  * Registry: a durable, revisioned key-value store with leases and watch on etcd's data model, and the service discovery built on it.
  */
-@ApplicationModule(displayName = "Registry", allowedDependencies = {})
+@ApplicationModule(displayName = "Registry", allowedDependencies = { "status" })
 @NullMarked
 package io.cleave.registry;
 
