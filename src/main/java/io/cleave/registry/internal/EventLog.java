@@ -16,6 +16,14 @@ public interface EventLog {
 	 */
 	List<WatchEvent> events(long fromRevision, long toRevision);
 
+	/**
+	 * The latest revision known without a query, for response headers that need no read (keep-alives): at least the
+	 * revision of this node's last commit.
+	 */
+	default long latestRevision() {
+		return positions().revision();
+	}
+
 	/** Registers a callback run after each local write commits, so the hub need not wait for its next poll. */
 	void onCommit(Runnable callback);
 

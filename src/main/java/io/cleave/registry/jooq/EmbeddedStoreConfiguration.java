@@ -22,8 +22,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 class EmbeddedStoreConfiguration {
 
 	@Bean
-	JooqKeyValueStore registryKeyValueStore(DSLContext dsl, PlatformTransactionManager transactions) {
-		return new JooqKeyValueStore(dsl, transactions);
+	JooqKeyValueStore registryKeyValueStore(DSLContext dsl, PlatformTransactionManager transactions,
+			ObjectProvider<InstantSource> clock) {
+		return new JooqKeyValueStore(dsl, transactions, clock.getIfAvailable(InstantSource::system));
 	}
 
 	@Bean

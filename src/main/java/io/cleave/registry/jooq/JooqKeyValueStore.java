@@ -7,11 +7,18 @@ import static io.cleave.registry.jooq.schema.Tables.REGISTRY_REVISION;
 import static org.jooq.impl.DSL.exists;
 import static org.jooq.impl.DSL.selectOne;
 
+import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -39,22 +46,26 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.SQLDialect;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The embedded key-value store: etcd's MVCC model in SQL. Writers serialize on the single revision row (and, within
  * one JVM, on a lock in front of it), so revisions commit in order and nodes sharing one PostgreSQL database never
- * interleave; reads run in a repeatable-read snapshot so a response's revision matches its keys.
+ * interleave; writes that arrive together share one commit (group commit), each still getting its own revision.
+ * Reads run in one snapshot of the whole database, so a response's revision matches its keys and its count. Reads and
+ * writes always run in transactions of their own, never in a caller's.
  */
 public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	/** etcd's default limit on the operations of one transaction branch. */
 	static final int MAX_TXN_OPS = 128;
+
+	/** Bounds one group commit, so a burst of writers does not make one transaction huge. */
+	private static final int MAX_WRITES_PER_COMMIT = 256;
 
 	private final DSLContext dsl;
 
@@ -62,15 +73,34 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	private final TransactionTemplate reads;
 
+	private final InstantSource clock;
+
 	private final ReentrantLock writeLock = new ReentrantLock();
+
+	private final Queue<PendingWrite<?>> pendingWrites = new ConcurrentLinkedQueue<>();
 
 	private final List<Runnable> commitCallbacks = new CopyOnWriteArrayList<>();
 
-	public JooqKeyValueStore(DSLContext dsl, PlatformTransactionManager transactions) {
+	/** The highest revision this node has committed or read; what response headers that need no read carry. */
+	private final AtomicLong latestRevision = new AtomicLong();
+
+	/**
+	 * @param clock what lease deadlines are compared with (the leases' clock)
+	 */
+	public JooqKeyValueStore(DSLContext dsl, PlatformTransactionManager transactions, InstantSource clock) {
 		this.dsl = dsl;
+		this.clock = clock;
+		// A registry write is acknowledged when it is durable: it must not join, wait for or roll back with a
+		// transaction its caller happens to be in (which would also hold the revision row until that commits).
 		this.writes = new TransactionTemplate(transactions);
+		this.writes.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.reads = new TransactionTemplate(transactions);
-		this.reads.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		this.reads.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		// PostgreSQL's repeatable read is one snapshot of the database; H2's takes a snapshot of each table when the
+		// transaction first reads it, so the revision row and the keys could come from different moments. H2's
+		// serializable is its database-wide snapshot, and readers still block no writer.
+		this.reads.setIsolationLevel(dsl.dialect().family() == SQLDialect.H2
+				? TransactionDefinition.ISOLATION_SERIALIZABLE : TransactionDefinition.ISOLATION_REPEATABLE_READ);
 		this.reads.setReadOnly(true);
 	}
 
@@ -125,7 +155,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 					.set(REGISTRY_REVISION.COMPACT_REVISION, revision)
 					.where(REGISTRY_REVISION.ID.eq((short) 1))
 					.execute();
-			afterCommit(this::notifyCommitted); // watchers behind the compaction must hear of it
+			w.compactRevision = revision; // counts as a change: watchers behind the compaction must hear of it
 			return w.current;
 		});
 	}
@@ -139,10 +169,23 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	@Override
 	public Positions positions() {
-		return dsl.select(REGISTRY_REVISION.REVISION, REGISTRY_REVISION.COMPACT_REVISION)
+		Positions positions = dsl.select(REGISTRY_REVISION.REVISION, REGISTRY_REVISION.COMPACT_REVISION)
 				.from(REGISTRY_REVISION)
 				.where(REGISTRY_REVISION.ID.eq((short) 1))
 				.fetchSingle(r -> new Positions(r.value1(), r.value2()));
+		latestRevision.accumulateAndGet(positions.revision(), Math::max);
+		return positions;
+	}
+
+	/**
+	 * The latest revision this node knows of without a query: its own last commit, or the last revision it read —
+	 * the watch hub reads it at every commit and poll, so commits of other nodes sharing the database show within a
+	 * poll interval.
+	 */
+	@Override
+	public long latestRevision() {
+		long known = latestRevision.get();
+		return known > 0 ? known : positions().revision();
 	}
 
 	@Override
@@ -179,47 +222,149 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	// The write path, shared with the leases.
 
 	/**
-	 * Runs {@code work} as one write transaction: it holds the revision row, and every change it makes gets the next
-	 * revision. If it changes nothing the revision stays; if it throws, nothing is applied.
+	 * Runs {@code work} as one write: it holds the revision row, and every change it makes gets the next revision. If
+	 * it changes nothing the revision stays; if it throws, nothing of it is applied. Writes that arrive while another
+	 * batch is being committed are committed together, in one transaction, by whichever caller gets there first
+	 * (group commit, as {@link JooqLeases#keepAlive} does): each still gets its own revision and is acknowledged only
+	 * once the commit is durable, but the batch pays for one commit instead of one each.
 	 */
 	<T> T write(Function<Writer, T> work) {
+		PendingWrite<T> mine = new PendingWrite<>(work);
+		pendingWrites.add(mine);
 		writeLock.lock();
 		try {
-			T result = writes.execute(status -> {
-				Record2<Long, Long> row = dsl.select(REGISTRY_REVISION.REVISION, REGISTRY_REVISION.COMPACT_REVISION)
-						.from(REGISTRY_REVISION)
-						.where(REGISTRY_REVISION.ID.eq((short) 1))
-						.forUpdate()
-						.fetchSingle();
-				Writer writer = new Writer(row.value1(), row.value2());
-				T outcome = work.apply(writer);
-				if (writer.changed()) {
-					dsl.update(REGISTRY_REVISION)
-							.set(REGISTRY_REVISION.REVISION, writer.revision())
-							.where(REGISTRY_REVISION.ID.eq((short) 1))
-							.execute();
-					afterCommit(this::notifyCommitted);
-				}
-				return outcome;
-			});
-			return result;
+			if (!mine.result.isDone()) {
+				commitPendingWrites();
+			}
 		}
 		finally {
 			writeLock.unlock();
 		}
+		try {
+			return mine.result.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			throw ex;
+		}
 	}
 
-	private static void afterCommit(Runnable action) {
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					action.run();
-				}
-			});
+	private void commitPendingWrites() {
+		List<PendingWrite<?>> batch = new ArrayList<>();
+		for (PendingWrite<?> next; batch.size() < MAX_WRITES_PER_COMMIT && (next = pendingWrites.poll()) != null;) {
+			batch.add(next);
 		}
-		else {
-			action.run();
+		List<PendingWrite<?>> applied = new ArrayList<>(batch);
+		try {
+			while (true) {
+				// A write that fails (a missing lease, a compacted revision…) must leave no trace, while the others
+				// in its batch commit: roll the batch back and run it again without the failed one. Failures are
+				// rare, so this costs less than a savepoint around every write.
+				PendingWrite<?> failed = writes.execute(status -> {
+					PendingWrite<?> failure = apply(applied);
+					if (failure != null) {
+						status.setRollbackOnly();
+					}
+					return failure;
+				});
+				if (failed == null) {
+					break;
+				}
+				applied.remove(failed);
+				if (applied.isEmpty()) {
+					break;
+				}
+			}
+		}
+		catch (RuntimeException failure) { // the database failed: nothing of the batch was applied
+			batch.forEach(w -> w.result.completeExceptionally(w.failure != null ? w.failure : failure));
+			return;
+		}
+		long revision = applied.isEmpty() ? 0 : applied.getLast().revisionAfter;
+		if (batch.stream().anyMatch(w -> w.changed)) {
+			latestRevision.accumulateAndGet(revision, Math::max);
+			notifyCommitted(); // once per committed range of revisions: the hub reads them all
+		}
+		batch.forEach(PendingWrite::complete);
+	}
+
+	/** Writes waiting to be committed; for tests that stage a group commit. */
+	int writeQueueLength() {
+		return pendingWrites.size();
+	}
+
+	/** Whether a batch of writes is being committed; for tests that stage a group commit. */
+	boolean writeLockHeld() {
+		return writeLock.isLocked();
+	}
+
+	/** Applies the writes in order, each at the revision after the one before; the first that failed, if any. */
+	private @Nullable PendingWrite<?> apply(List<PendingWrite<?>> batch) {
+		Record2<Long, Long> row = dsl.select(REGISTRY_REVISION.REVISION, REGISTRY_REVISION.COMPACT_REVISION)
+				.from(REGISTRY_REVISION)
+				.where(REGISTRY_REVISION.ID.eq((short) 1))
+				.forUpdate()
+				.fetchSingle();
+		long start = row.value1();
+		long current = start;
+		long compactRevision = row.value2();
+		for (PendingWrite<?> pending : batch) {
+			Writer writer = new Writer(current, compactRevision);
+			try {
+				pending.apply(writer);
+			}
+			catch (RuntimeException ex) { // its own failure (or the database's: then the next one fails too)
+				pending.failure = ex;
+				return pending;
+			}
+			pending.changed = writer.changed() || writer.compactRevision != compactRevision;
+			current = writer.revisionSoFar();
+			compactRevision = writer.compactRevision;
+			pending.revisionAfter = current;
+		}
+		if (current != start) {
+			dsl.update(REGISTRY_REVISION)
+					.set(REGISTRY_REVISION.REVISION, current)
+					.where(REGISTRY_REVISION.ID.eq((short) 1))
+					.execute();
+		}
+		return null;
+	}
+
+	/** One caller's write, run and completed by whichever caller commits its batch. */
+	private static final class PendingWrite<T> {
+
+		final Function<Writer, T> work;
+
+		final CompletableFuture<T> result = new CompletableFuture<>();
+
+		/** Set by the committing caller, read once it has committed. */
+		@Nullable T outcome;
+
+		@Nullable RuntimeException failure;
+
+		long revisionAfter;
+
+		boolean changed;
+
+		PendingWrite(Function<Writer, T> work) {
+			this.work = work;
+		}
+
+		void apply(Writer writer) {
+			failure = null;
+			outcome = work.apply(writer);
+		}
+
+		void complete() {
+			if (failure != null) {
+				result.completeExceptionally(failure);
+			}
+			else {
+				result.complete(outcome);
+			}
 		}
 	}
 
@@ -260,7 +405,10 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		}
 		Bytes value = put.ignoreValue() ? existing.kv().value() : put.value();
 		long lease = put.ignoreLease() ? existing.kv().lease() : put.lease();
-		if (lease != 0 && !dsl.fetchExists(REGISTRY_LEASE, REGISTRY_LEASE.ID.eq(lease))) {
+		// A lease past its deadline is gone, swept or not (etcd revokes it at its deadline). Holding the revision row,
+		// this write cannot interleave with the sweep that deletes the lease's keys.
+		if (lease != 0 && !dsl.fetchExists(REGISTRY_LEASE, REGISTRY_LEASE.ID.eq(lease)
+				.and(REGISTRY_LEASE.EXPIRES_AT.gt(clock.instant().atOffset(ZoneOffset.UTC))))) {
 			throw RegistryException.leaseNotFound();
 		}
 		long revision = w.revision();
@@ -427,7 +575,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 		final long current;
 
-		final long compactRevision;
+		/** Moved by a compaction in this write. */
+		long compactRevision;
 
 		private int subRevisions;
 

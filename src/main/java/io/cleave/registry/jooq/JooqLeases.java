@@ -29,6 +29,7 @@ import io.cleave.registry.jooq.schema.tables.records.RegistryLeaseRecord;
 import org.jooq.DSLContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -56,6 +57,8 @@ public final class JooqLeases implements Leases {
 		this.store = store;
 		this.clock = clock;
 		this.transactions = new TransactionTemplate(transactions);
+		// Like the store's writes: never part of a caller's transaction.
+		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	@Override
@@ -114,13 +117,23 @@ public final class JooqLeases implements Leases {
 		}
 		try {
 			Map<Long, Long> renewed = transactions.execute(status -> {
-				Instant now = clock.instant();
 				Map<Long, Long> ttls = new HashMap<>();
-				dsl.select(REGISTRY_LEASE.ID, REGISTRY_LEASE.TTL_SECONDS)
+				// Locking the leases (in id order, so batches of several nodes cannot deadlock) makes a renewal and
+				// an expiry of the same lease one after the other: a lease the sweep is deleting is waited for and
+				// then not found, never renewed and acknowledged. The deadline is compared with the time after the
+				// lock is held.
+				var locked = dsl.select(REGISTRY_LEASE.ID, REGISTRY_LEASE.TTL_SECONDS, REGISTRY_LEASE.EXPIRES_AT)
 						.from(REGISTRY_LEASE)
 						.where(REGISTRY_LEASE.ID.in(batch.stream().map(Renewal::id).distinct().toList()))
-						.and(REGISTRY_LEASE.EXPIRES_AT.gt(utc(now)))
-						.forEach(r -> ttls.put(r.value1(), r.value2()));
+						.orderBy(REGISTRY_LEASE.ID)
+						.forUpdate()
+						.fetch();
+				Instant now = clock.instant();
+				locked.forEach(r -> {
+					if (r.value3().toInstant().isAfter(now)) {
+						ttls.put(r.value1(), r.value2());
+					}
+				});
 				var updates = dsl.batch(dsl.update(REGISTRY_LEASE)
 						.set(REGISTRY_LEASE.EXPIRES_AT, (OffsetDateTime) null)
 						.where(REGISTRY_LEASE.ID.eq((Long) null)));
@@ -197,7 +210,13 @@ public final class JooqLeases implements Leases {
 		int expired = 0;
 		for (long id : due) {
 			boolean gone = store.write(w -> {
-				RegistryLeaseRecord lease = find(id);
+				// Lock the lease, then look at its deadline: a renewal under way is waited for (and counts), one
+				// that comes later waits for this delete and finds nothing. So what is deleted is exactly a lease
+				// past its deadline at the moment of deletion, with the keys attached to it then.
+				RegistryLeaseRecord lease = dsl.selectFrom(REGISTRY_LEASE)
+						.where(REGISTRY_LEASE.ID.eq(id))
+						.forUpdate()
+						.fetchOne();
 				if (lease == null || lease.getExpiresAt().toInstant().isAfter(clock.instant())) {
 					return false; // revoked or kept alive meanwhile, maybe by another node
 				}

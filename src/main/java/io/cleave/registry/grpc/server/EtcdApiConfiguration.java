@@ -7,6 +7,7 @@ import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.Leases;
 import io.cleave.registry.RegistryProperties;
 import io.cleave.registry.Watches;
+import io.cleave.registry.internal.EventLog;
 import io.cleave.registry.internal.OnEmbeddedStore;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -29,11 +30,11 @@ class EtcdApiConfiguration {
 
 	@Bean
 	EtcdApiServer etcdApiServer(RegistryProperties properties, KeyValueStore store, Leases leases, Watches watches,
-			EtcdMember member) {
+			EventLog log, EtcdMember member) {
 		return new EtcdApiServer(properties.etcdApi(), List.of(
 				new KvService(store, member),
 				new WatchService(watches, store, member),
-				new LeaseService(leases, store, member),
+				new LeaseService(leases, log::latestRevision, member),
 				new MaintenanceService(store, member)));
 	}
 }

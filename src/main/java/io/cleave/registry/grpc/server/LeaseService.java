@@ -2,7 +2,8 @@ package io.cleave.registry.grpc.server;
 
 import static io.cleave.registry.grpc.server.GrpcErrors.respond;
 
-import io.cleave.registry.KeyValueStore;
+import java.util.function.LongSupplier;
+
 import io.cleave.registry.Lease;
 import io.cleave.registry.Leases;
 import io.cleave.registry.grpc.etcd.LeaseGrantRequest;
@@ -24,13 +25,17 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
 	private final Leases leases;
 
-	private final KeyValueStore store;
+	private final LongSupplier revision;
 
 	private final EtcdMember member;
 
-	LeaseService(Leases leases, KeyValueStore store, EtcdMember member) {
+	/**
+	 * @param revision the revision response headers carry: etcd fills them from memory, and so must this, or every
+	 * keep-alive would cost a query on top of its share of a renewal batch
+	 */
+	LeaseService(Leases leases, LongSupplier revision, EtcdMember member) {
 		this.leases = leases;
-		this.store = store;
+		this.revision = revision;
 		this.member = member;
 	}
 
@@ -165,6 +170,6 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 	}
 
 	private io.cleave.registry.grpc.etcd.ResponseHeader header() {
-		return member.header(store.revision());
+		return member.header(revision.getAsLong());
 	}
 }

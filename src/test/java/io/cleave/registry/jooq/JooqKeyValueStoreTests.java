@@ -1,0 +1,191 @@
+package io.cleave.registry.jooq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.cleave.registry.Bytes;
+import io.cleave.registry.KeyRange;
+import io.cleave.registry.KeyValue;
+import io.cleave.registry.Put;
+import io.cleave.registry.PutResult;
+import io.cleave.registry.RangeQuery;
+import io.cleave.registry.RangeResult;
+import io.cleave.registry.RegistryException;
+import io.cleave.registry.Txn;
+import io.cleave.registry.jooq.StoreOnDatabase.Database;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The embedded store's write path and read snapshots, on H2 and PostgreSQL. */
+class JooqKeyValueStoreTests {
+
+	private StoreOnDatabase db;
+
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
+	@AfterEach
+	void close() {
+		threads.shutdownNow();
+		if (db != null) {
+			db.close();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aWriteInsideACallersTransactionCommitsOnItsOwnAndHoldsUpNoOtherWriter(Database database) throws Exception {
+		db = new StoreOnDatabase(database);
+		TransactionTemplate business = new TransactionTemplate(db.transactions);
+
+		business.executeWithoutResult(status -> {
+			db.store.put(Put.of("/business/a", "1"));
+			// The business transaction is still open: another writer must not wait for it.
+			Future<PutResult> other = threads.submit(() -> db.store.put(Put.of("/business/b", "1")));
+			try {
+				assertThat(other.get(5, TimeUnit.SECONDS).revision()).isGreaterThan(1);
+			}
+			catch (Exception ex) {
+				throw new AssertionError("a second writer waited for the business transaction", ex);
+			}
+			status.setRollbackOnly(); // the business transaction fails; the registry's acknowledged write stays
+		});
+
+		assertThat(db.store.range(RangeQuery.of(KeyRange.prefix("/business/"))).kvs())
+				.extracting(kv -> kv.key().toStringUtf8()).containsExactly("/business/a", "/business/b");
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aRangeHeaderRevisionMatchesItsKeysAndCountWhileWritersCommit(Database database) throws Exception {
+		db = new StoreOnDatabase(database);
+		// Each put creates a new key, so the keys at revision R are exactly those put at R or before.
+		Map<String, Long> putAt = new java.util.concurrent.ConcurrentHashMap<>();
+		AtomicBoolean writing = new AtomicBoolean(true);
+		Future<?> writer = threads.submit(() -> {
+			for (int i = 0; i < 300; i++) {
+				String key = "/snapshot/%05d".formatted(i);
+				putAt.put(key, db.store.put(Put.of(key, "v")).revision());
+			}
+			writing.set(false);
+		});
+		List<RangeResult> seen = new ArrayList<>();
+		while (writing.get()) {
+			seen.add(db.store.range(RangeQuery.of(KeyRange.prefix("/snapshot/"))));
+		}
+		writer.get(30, TimeUnit.SECONDS);
+
+		assertThat(seen).isNotEmpty();
+		for (RangeResult result : seen) {
+			List<String> expected = putAt.entrySet().stream()
+					.filter(e -> e.getValue() <= result.revision())
+					.map(Map.Entry::getKey)
+					.sorted()
+					.toList();
+			assertThat(result.kvs()).as("keys at revision %d", result.revision())
+					.extracting(kv -> kv.key().toStringUtf8()).containsExactlyElementsOf(expected);
+			assertThat(result.count()).as("count at revision %d", result.revision()).isEqualTo(expected.size());
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void writersWaitingTogetherShareOneCommitAndEachGetsItsOwnRevision(Database database) throws Exception {
+		db = new StoreOnDatabase(database);
+		AtomicInteger commits = new AtomicInteger();
+		db.store.onCommit(commits::incrementAndGet);
+		CountDownLatch release = new CountDownLatch(1);
+		// The first write holds the write path until seven others queue up behind it.
+		Future<Long> first = threads.submit(() -> db.store.write(w -> {
+			awaitRelease(release);
+			return w.revisionSoFar();
+		}));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 0 && !first.isDone()
+				&& db.store.writeLockHeld());
+		List<Future<PutResult>> queued = new ArrayList<>();
+		for (int i = 0; i < 7; i++) {
+			String key = "/group/" + i;
+			queued.add(threads.submit(() -> db.store.put(Put.of(key, key))));
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 7);
+
+		release.countDown();
+
+		first.get(10, TimeUnit.SECONDS);
+		Map<Long, String> byRevision = new HashMap<>();
+		for (int i = 0; i < 7; i++) {
+			byRevision.put(queued.get(i).get(10, TimeUnit.SECONDS).revision(), "/group/" + i);
+		}
+		assertThat(commits).as("commits that changed the store").hasValue(1);
+		assertThat(byRevision.keySet()).as("one revision each, in a row").containsExactlyInAnyOrder(2L, 3L, 4L, 5L,
+				6L, 7L, 8L);
+		byRevision.forEach((revision, key) -> {
+			KeyValue kv = db.store.range(RangeQuery.of(KeyRange.key(key))).kvs().getFirst();
+			assertThat(kv.modRevision()).isEqualTo(revision);
+			assertThat(kv.value().toStringUtf8()).isEqualTo(key);
+		});
+		assertThat(db.store.revision()).isEqualTo(8);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aWriteThatFailsInASharedCommitLeavesNoTraceAndTheOthersCommit(Database database) throws Exception {
+		db = new StoreOnDatabase(database);
+		CountDownLatch release = new CountDownLatch(1);
+		Future<Long> first = threads.submit(() -> db.store.write(w -> {
+			awaitRelease(release);
+			return w.revisionSoFar();
+		}));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeLockHeld() && !first.isDone());
+		Future<PutResult> before = threads.submit(() -> db.store.put(Put.of("/group/before", "1")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 1);
+		// A transaction whose first put is applied before its second fails on a lease that does not exist.
+		CompletableFuture<Object> failing = CompletableFuture.supplyAsync(() -> db.store.txn(new Txn(List.of(),
+				List.of(Put.of("/group/partial", "1"), Put.of("/group/leased", "1").withLease(0x7fff_0000_0000_0001L)),
+				List.of())), threads);
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 2);
+		Future<PutResult> after = threads.submit(() -> db.store.put(Put.of("/group/after", "1")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 3);
+
+		release.countDown();
+
+		assertThat(before.get(10, TimeUnit.SECONDS).revision()).isEqualTo(2);
+		assertThat(after.get(10, TimeUnit.SECONDS).revision()).isEqualTo(3);
+		assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(RegistryException.class)
+				.hasMessageContaining("requested lease not found");
+		assertThat(db.store.range(RangeQuery.of(KeyRange.prefix("/group/"))).kvs())
+				.extracting(kv -> kv.key().toStringUtf8()).containsExactly("/group/after", "/group/before");
+		assertThat(db.store.revision()).isEqualTo(3);
+		assertThat(db.store.events(1, 3)).extracting(e -> e.kv().key()).containsExactly(Bytes.utf8("/group/before"),
+				Bytes.utf8("/group/after"));
+	}
+
+	private static void awaitRelease(CountDownLatch latch) {
+		try {
+			if (!latch.await(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("never released");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+}
