@@ -50,7 +50,12 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Service discovery over any registry backend. A watch on the services prefix keeps an in-memory copy of every
  * instance, so lookups do no I/O. This node's own instances hang off one node lease, kept alive at a third of its
- * TTL and re-granted (with the instances re-registered) if it was lost, for example after a long pause.
+ * TTL and re-granted (with the instances re-registered) if it was lost, for example after a long pause; one that
+ * someone else deleted or overwrote is written again at the next keep-alive.
+ *
+ * <p>The watch heals itself: one that ended because the store failed is opened again, with backoff, from the last
+ * revision seen, so every change of the gap is published; one that fell behind a compaction reloads the catalog and
+ * publishes the difference.
  *
  * <p>A deliberate deregistration deletes the instance and, in the same transaction, writes a marker under
  * {@value #DEREGISTERED}; a delete without that marker was a lease running out. Both prefixes share the watched
@@ -77,10 +82,28 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 
 	private final ServiceInstanceCodec codec = new ServiceInstanceCodec();
 
+	/** Delay before the first attempt to re-establish a failed watch; doubled after each failure. */
+	private static final long FIRST_BACKOFF_MILLIS = 100;
+
+	private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+	/** This node's own instances; changed, and written back, only while holding its monitor. */
 	private final Map<Bytes, ServiceInstance> own = new ConcurrentHashMap<>();
+
+	/** The revision at which each own instance was last written by this node. */
+	private final Map<Bytes, Long> ownWrittenAt = new ConcurrentHashMap<>();
 
 	/** Immutable snapshot: service → id → instance. Replaced, never changed, so readers need no lock. */
 	private volatile Map<String, Map<String, ServiceInstance>> catalog = Map.of();
+
+	/** The lease each catalogued instance's key is attached to (0 for none). */
+	private final Map<Bytes, Long> leaseOf = new ConcurrentHashMap<>();
+
+	/** The catalog holds every change up to this revision. */
+	private volatile long seenRevision;
+
+	/** When this node last wrote back one of its instances that someone else had changed. */
+	private volatile long lastRestoreNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
 
 	private volatile long nodeLease;
 
@@ -134,19 +157,25 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 
 	@Override
 	public void registerWithNode(ServiceInstance instance) {
-		own.put(instance.key(), instance);
-		write(instance, nodeLease);
+		synchronized (own) {
+			own.put(instance.key(), instance);
+			writeOwn(instance);
+		}
 	}
 
 	@Override
 	public boolean deregister(String service, String id) {
 		Bytes key = ServiceInstance.key(service, id);
-		own.remove(key);
 		Bytes marker = Bytes.utf8(DEREGISTERED + service + "/" + id);
-		TxnResult result = kv.txn(new Txn(
-				List.of(Compare.version(KeyRange.key(key), Compare.Result.GREATER, 0)),
-				List.of(new Delete(KeyRange.key(key), true), Put.of(marker, Bytes.utf8("deregistered"))),
-				List.of()));
+		TxnResult result;
+		synchronized (own) { // not restored by a keep-alive between forgetting it and deleting it
+			own.remove(key);
+			ownWrittenAt.remove(key);
+			result = kv.txn(new Txn(
+					List.of(Compare.version(KeyRange.key(key), Compare.Result.GREATER, 0)),
+					List.of(new Delete(KeyRange.key(key), true), Put.of(marker, Bytes.utf8("deregistered"))),
+					List.of()));
+		}
 		if (!result.succeeded()) {
 			return false;
 		}
@@ -159,11 +188,40 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		return true;
 	}
 
-	private void write(ServiceInstance instance, long lease) {
+	private long write(ServiceInstance instance, long lease) {
 		// Re-registering clears a deregistration marker a watcher might otherwise pair with a later delete.
-		kv.txn(new Txn(List.of(), List.of(Put.of(instance.key(), codec.encode(instance)).withLease(lease),
+		return kv.txn(new Txn(List.of(), List.of(Put.of(instance.key(), codec.encode(instance)).withLease(lease),
 				Delete.of(KeyRange.key(Bytes.utf8(DEREGISTERED + instance.service() + "/" + instance.id())))),
-				List.of()));
+				List.of())).revision();
+	}
+
+	/** Writes one of this node's instances on the node lease; called holding {@code own}'s monitor. */
+	private void writeOwn(ServiceInstance instance) {
+		ownWrittenAt.put(instance.key(), write(instance, nodeLease));
+	}
+
+	/**
+	 * Writes back this node's instances that someone else deleted or overwrote (another value, or another lease), as
+	 * far as the catalog has seen this node's last write of them.
+	 */
+	private void restoreOwn() {
+		synchronized (own) {
+			for (ServiceInstance instance : own.values()) {
+				Long writtenAt = ownWrittenAt.get(instance.key());
+				if (writtenAt == null || seenRevision < writtenAt) {
+					continue; // the catalog has not caught up with this node's own write yet
+				}
+				Map<String, ServiceInstance> instances = catalog.get(instance.service());
+				ServiceInstance seen = instances == null ? null : instances.get(instance.id());
+				Long lease = leaseOf.get(instance.key());
+				if (!instance.equals(seen) || lease == null || lease != nodeLease) {
+					log.warn("This node's registration {}/{} was {} by someone else; restoring it", instance.service(),
+							instance.id(), seen == null ? "deleted" : "overwritten");
+					lastRestoreNanos = System.nanoTime();
+					writeOwn(instance);
+				}
+			}
+		}
 	}
 
 	// Lifecycle
@@ -174,9 +232,14 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
 				.name("registry-discovery").factory());
 		running = true;
-		follow();
-		long period = Math.max(100, nodeTtl.toMillis() / 3);
+		reload(false);
+		long period = keepAlivePeriod().toMillis();
 		scheduler.scheduleWithFixedDelay(this::keepNodeAlive, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	/** How often the node lease is kept alive: a third of its TTL. */
+	private Duration keepAlivePeriod() {
+		return Duration.ofMillis(Math.max(100, nodeTtl.toMillis() / 3));
 	}
 
 	@Override
@@ -212,24 +275,93 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		return SmartLifecycle.DEFAULT_PHASE - 500;
 	}
 
-	/** Loads every instance, then watches for changes from the revision the load saw. */
-	private void follow() {
+	/**
+	 * Loads every instance, then watches for changes from the revision the load saw. With {@code publish}, publishes
+	 * what differs from the catalog held so far: the changes a watch that fell behind a compaction missed. A removed
+	 * instance counts as deregistered if its lease still lives (or it had none), as expired if its lease is gone.
+	 */
+	private void reload(boolean publish) {
 		RangeResult snapshot = kv.range(RangeQuery.of(KeyRange.prefix(ServiceInstance.PREFIX)));
 		Map<String, Map<String, ServiceInstance>> loaded = new HashMap<>();
+		Map<Bytes, Long> leases = new HashMap<>();
 		for (KeyValue stored : snapshot.kvs()) {
-			codec.decode(stored).ifPresent(i -> loaded.computeIfAbsent(i.service(), s -> new TreeMap<>()).put(i.id(), i));
+			codec.decode(stored).ifPresent(i -> {
+				loaded.computeIfAbsent(i.service(), s -> new TreeMap<>()).put(i.id(), i);
+				leases.put(stored.key(), stored.lease());
+			});
+		}
+		List<Object> published = new ArrayList<>();
+		if (publish) {
+			Map<String, Map<String, ServiceInstance>> before = catalog;
+			loaded.values().forEach(instances -> instances.values().forEach(instance -> {
+				Map<String, ServiceInstance> known = before.get(instance.service());
+				if (known == null || !instance.equals(known.get(instance.id()))) {
+					published.add(new ServiceInstanceRegistered(instance));
+				}
+			}));
+			before.values().forEach(instances -> instances.values().forEach(instance -> {
+				Map<String, ServiceInstance> now = loaded.get(instance.service());
+				if (now == null || !now.containsKey(instance.id())) {
+					long lease = leaseOf.getOrDefault(instance.key(), 0L);
+					boolean leaseLives = lease == 0 || this.leases.timeToLive(lease, false).isPresent();
+					published.add(leaseLives ? new ServiceInstanceDeregistered(instance)
+							: new ServiceInstanceExpired(instance));
+				}
+			}));
 		}
 		catalog = freeze(loaded);
-		watch = watches.watch(WatchRequest.of(WATCHED).fromRevision(snapshot.revision() + 1), new Follower());
+		leaseOf.clear();
+		leaseOf.putAll(leases);
+		seenRevision = snapshot.revision();
+		published.forEach(events);
+		watchFrom(snapshot.revision() + 1);
+	}
+
+	private void watchFrom(long revision) {
+		watch = watches.watch(WatchRequest.of(WATCHED).fromRevision(revision), new Follower());
+	}
+
+	/**
+	 * Re-establishes the watch after it ended: from the last revision seen (nothing is missed: the changes of the gap
+	 * are replayed), or by reloading the catalog when that history was compacted. Retried with exponential backoff
+	 * while the store is failing.
+	 */
+	private void recover(boolean compacted, int attempt) {
+		if (!running) {
+			return;
+		}
+		try {
+			if (compacted) {
+				reload(true);
+			}
+			else {
+				watchFrom(seenRevision + 1);
+			}
+			log.info("Discovery's watch is following the registry again from revision {}{}", seenRevision + 1,
+					attempt > 0 ? " (after " + attempt + " failed attempt(s))" : "");
+		}
+		catch (RuntimeException ex) {
+			long delay = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt, 16));
+			log.warn("Could not re-establish discovery's watch ({}); retrying in {} ms", ex.getMessage(), delay);
+			ScheduledExecutorService s = scheduler;
+			if (s != null && running) {
+				s.schedule(() -> recover(compacted, attempt + 1), delay, TimeUnit.MILLISECONDS);
+			}
+		}
 	}
 
 	private void keepNodeAlive() {
 		try {
 			if (leases.keepAlive(nodeLease).isEmpty()) {
-				log.warn("This node's registry lease {} was lost; registering its {} instance(s) again",
-						Long.toHexString(nodeLease), own.size());
-				nodeLease = leases.grant(Math.max(1, nodeTtl.toSeconds())).id();
-				own.values().forEach(instance -> write(instance, nodeLease));
+				synchronized (own) {
+					log.warn("This node's registry lease {} was lost; registering its {} instance(s) again",
+							Long.toHexString(nodeLease), own.size());
+					nodeLease = leases.grant(Math.max(1, nodeTtl.toSeconds())).id();
+					own.values().forEach(this::writeOwn);
+				}
+			}
+			else {
+				restoreOwn();
 			}
 		}
 		catch (RuntimeException ex) {
@@ -271,24 +403,41 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 			Map<String, Map<String, ServiceInstance>> next = new HashMap<>();
 			catalog.forEach((service, instances) -> next.put(service, new TreeMap<>(instances)));
 			List<Object> published = new ArrayList<>();
+			boolean ownChanged = false;
 			for (WatchEvent event : batch) {
 				if (!event.kv().key().toStringUtf8().startsWith(ServiceInstance.PREFIX)) {
 					continue;
 				}
+				ownChanged |= own.containsKey(event.kv().key());
 				if (event.type() == WatchEvent.Type.PUT) {
-					codec.decode(event.kv()).ifPresent(instance -> {
+					codec.decode(event.kv()).ifPresentOrElse(instance -> {
 						next.computeIfAbsent(instance.service(), s -> new TreeMap<>()).put(instance.id(), instance);
+						leaseOf.put(event.kv().key(), event.kv().lease());
 						published.add(new ServiceInstanceRegistered(instance));
-					});
+					}, () -> removed(next, event.kv().key()).ifPresent(instance -> { // garbage hides what it overwrote
+						leaseOf.remove(event.kv().key());
+						published.add(new ServiceInstanceDeregistered(instance));
+					}));
 				}
 				else {
+					leaseOf.remove(event.kv().key());
 					removed(next, event.kv().key()).ifPresent(instance -> published.add(
 							deregisteredHere.contains(event.kv().key()) ? new ServiceInstanceDeregistered(instance)
 									: new ServiceInstanceExpired(instance)));
 				}
 			}
 			catalog = freeze(next);
+			if (!batch.isEmpty()) {
+				seenRevision = Math.max(seenRevision, batch.getLast().kv().modRevision());
+			}
 			published.forEach(events);
+			ScheduledExecutorService s = scheduler;
+			if (ownChanged && s != null && running
+					&& System.nanoTime() - lastRestoreNanos >= keepAlivePeriod().toNanos()) {
+				// At once rather than at the next keep-alive — but no more often than keep-alives, so two nodes that
+				// claim the same instance (a misconfiguration) do not overwrite each other in a tight loop.
+				s.execute(WatchedServiceRegistry.this::restoreOwn);
+			}
 		}
 
 		/** Removes the instance stored under {@code key} ({@code /cleave/services/<service>/<id>}), if known. */
@@ -304,11 +453,18 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 			if (!running) {
 				return;
 			}
-			// The watch fell behind a compaction (or the store failed): reload everything and follow again.
-			log.warn("Discovery's watch ended ({}); reloading the service catalog", reason.getMessage());
+			boolean compacted = compactRevision > 0;
+			if (compacted) {
+				log.warn("Discovery's watch fell behind a compaction to revision {}; reloading the service catalog",
+						compactRevision);
+			}
+			else {
+				log.warn("Discovery's watch ended ({}); following again from revision {}", reason.getMessage(),
+						seenRevision + 1);
+			}
 			ScheduledExecutorService s = scheduler;
 			if (s != null) {
-				s.execute(WatchedServiceRegistry.this::follow);
+				s.execute(() -> recover(compacted, 0));
 			}
 		}
 	}

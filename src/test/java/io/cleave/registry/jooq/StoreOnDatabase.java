@@ -25,28 +25,28 @@ import org.springframework.transaction.PlatformTransactionManager;
  * The embedded store on a fresh database of its own — H2 in memory or a new PostgreSQL database — wired as Cleave
  * wires it (Spring-managed transactions, jOOQ on the transaction's connection), with a clock the test moves.
  */
-final class StoreOnDatabase implements AutoCloseable {
+public final class StoreOnDatabase implements AutoCloseable {
 
 	/** The databases the embedded store runs on. */
-	enum Database {
+	public enum Database {
 		H2, POSTGRESQL
 	}
 
-	final Database database;
+	public final Database database;
 
-	final TestClock clock = new TestClock();
+	public final TestClock clock = new TestClock();
 
-	final PlatformTransactionManager transactions;
+	public final PlatformTransactionManager transactions;
 
-	final DSLContext dsl;
+	public final DSLContext dsl;
 
-	final JooqKeyValueStore store;
+	public final JooqKeyValueStore store;
 
-	final JooqLeases leases;
+	public final JooqLeases leases;
 
 	private final HikariDataSource pool;
 
-	StoreOnDatabase(Database database) {
+	public StoreOnDatabase(Database database) {
 		this.database = database;
 		String name = "store_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		pool = new HikariDataSource();
@@ -84,7 +84,7 @@ final class StoreOnDatabase implements AutoCloseable {
 	 * A clock at a fixed instant, moved by the test; it can run a hook when a chosen thread reads it, to stage a race
 	 * at that exact point.
 	 */
-	static final class TestClock implements InstantSource {
+	public static final class TestClock implements InstantSource {
 
 		private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
