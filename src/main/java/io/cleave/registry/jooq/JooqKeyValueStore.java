@@ -10,8 +10,11 @@ import static org.jooq.impl.DSL.selectOne;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -114,7 +117,10 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	@Override
 	public PutResult put(Put put) {
-		return write(w -> put(w, put));
+		if (put.ignoreValue() || put.ignoreLease()) {
+			return write(w -> put(w, put));
+		}
+		return enqueue(new PendingWrite<PutResult>(null, put));
 	}
 
 	@Override
@@ -229,7 +235,10 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	 * once the commit is durable, but the batch pays for one commit instead of one each.
 	 */
 	<T> T write(Function<Writer, T> work) {
-		PendingWrite<T> mine = new PendingWrite<>(work);
+		return enqueue(new PendingWrite<>(work, null));
+	}
+
+	private <T> T enqueue(PendingWrite<T> mine) {
 		pendingWrites.add(mine);
 		writeLock.lock();
 		try {
@@ -282,8 +291,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			batch.forEach(w -> w.result.completeExceptionally(w.failure != null ? w.failure : failure));
 			return;
 		}
-		long revision = applied.isEmpty() ? 0 : applied.getLast().revisionAfter;
-		if (batch.stream().anyMatch(w -> w.changed)) {
+		long revision = applied.stream().mapToLong(w -> w.revisionAfter).max().orElse(0);
+		if (applied.stream().anyMatch(w -> w.changed)) {
 			latestRevision.accumulateAndGet(revision, Math::max);
 			notifyCommitted(); // once per committed range of revisions: the hub reads them all
 		}
@@ -310,7 +319,21 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		long start = row.value1();
 		long current = start;
 		long compactRevision = row.value2();
-		for (PendingWrite<?> pending : batch) {
+		for (PendingWrite<?> pending : batch) { // this may be a second attempt
+			pending.changed = false;
+			pending.revisionAfter = 0;
+		}
+		for (int i = 0; i < batch.size();) {
+			if (batch.get(i).put != null) {
+				int end = i;
+				while (end < batch.size() && batch.get(end).put != null) {
+					end++;
+				}
+				current = putAll(batch.subList(i, end), current);
+				i = end;
+				continue;
+			}
+			PendingWrite<?> pending = batch.get(i++);
 			Writer writer = new Writer(current, compactRevision);
 			try {
 				pending.apply(writer);
@@ -333,15 +356,101 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		return null;
 	}
 
+	/**
+	 * Applies consecutive plain puts — the bulk of any write load — with a handful of statements for all of them
+	 * instead of three each: one read of the keys and one of the leases they name, then batched writes. Each put
+	 * gets its own revision, in order, as if applied one by one; one naming a lease that is gone fails alone, having
+	 * written nothing.
+	 *
+	 * @return the revision after the last put
+	 */
+	private long putAll(List<PendingWrite<?>> run, long revisionBefore) {
+		Map<Bytes, Stored> state = new HashMap<>();
+		stored(REGISTRY_KEY.KEY_BYTES.in(run.stream().map(p -> p.put.key().unsafeArray()).distinct().toList()))
+				.forEach(s -> state.put(s.kv().key(), s));
+		Set<Bytes> existed = new HashSet<>(state.keySet());
+		List<Long> named = run.stream().map(p -> p.put.lease()).filter(l -> l != 0).distinct().toList();
+		// A lease past its deadline is gone, swept or not (see put(Writer, Put)).
+		Set<Long> liveLeases = named.isEmpty() ? Set.of() : new HashSet<>(dsl.select(REGISTRY_LEASE.ID)
+				.from(REGISTRY_LEASE)
+				.where(REGISTRY_LEASE.ID.in(named))
+				.and(REGISTRY_LEASE.EXPIRES_AT.gt(clock.instant().atOffset(ZoneOffset.UTC)))
+				.fetch(REGISTRY_LEASE.ID));
+		var h = REGISTRY_KEY_HISTORY;
+		var history = dsl.batch(dsl.insertInto(h, h.MOD_REVISION, h.SUB_REVISION, h.KEY_BYTES, h.VALUE_BYTES,
+				h.CREATE_REVISION, h.VERSION, h.LEASE_ID, h.PREV_MOD_REVISION, h.PREV_SUB_REVISION)
+				.values((Long) null, null, null, null, null, null, null, null, null));
+		Map<Bytes, KeyValue> written = new LinkedHashMap<>();
+		long revision = revisionBefore;
+		for (PendingWrite<?> pending : run) {
+			Put put = pending.put;
+			pending.failure = null;
+			if (put.lease() != 0 && !liveLeases.contains(put.lease())) {
+				pending.failure = RegistryException.leaseNotFound();
+				continue;
+			}
+			revision++;
+			@Nullable Stored existing = state.get(put.key());
+			KeyValue kv = new KeyValue(put.key(), put.value(),
+					existing == null ? revision : existing.kv().createRevision(), revision,
+					existing == null ? 1 : existing.kv().version() + 1, put.lease());
+			history.bind(revision, 0, put.key().unsafeArray(), put.value().unsafeArray(), kv.createRevision(),
+					kv.version(), kv.lease(), existing == null ? null : existing.kv().modRevision(),
+					existing == null ? null : existing.modSub());
+			state.put(put.key(), new Stored(kv, 0));
+			written.put(put.key(), kv);
+			pending.outcome = new PutResult(revision, put.prevKv() && existing != null ? existing.kv() : null);
+			pending.changed = true;
+			pending.revisionAfter = revision;
+		}
+		if (written.isEmpty()) {
+			return revision;
+		}
+		var k = REGISTRY_KEY;
+		var inserts = dsl.batch(dsl.insertInto(k, k.KEY_BYTES, k.VALUE_BYTES, k.CREATE_REVISION, k.MOD_REVISION,
+				k.MOD_SUB_REVISION, k.VERSION, k.LEASE_ID)
+				.values((byte[]) null, null, null, null, null, null, null));
+		var updates = dsl.batch(dsl.update(k)
+				.set(k.VALUE_BYTES, (byte[]) null)
+				.set(k.MOD_REVISION, (Long) null)
+				.set(k.MOD_SUB_REVISION, (Integer) null)
+				.set(k.VERSION, (Long) null)
+				.set(k.LEASE_ID, (Long) null)
+				.where(k.KEY_BYTES.eq((byte[]) null)));
+		int inserted = 0;
+		for (KeyValue kv : written.values()) { // each key's last write in the run is its state now
+			if (existed.contains(kv.key())) {
+				updates.bind(kv.value().unsafeArray(), kv.modRevision(), 0, kv.version(), kv.lease(),
+						kv.key().unsafeArray());
+			}
+			else {
+				inserts.bind(kv.key().unsafeArray(), kv.value().unsafeArray(), kv.createRevision(), kv.modRevision(),
+						0, kv.version(), kv.lease());
+				inserted++;
+			}
+		}
+		if (inserted > 0) {
+			inserts.execute();
+		}
+		if (inserted < written.size()) {
+			updates.execute();
+		}
+		history.execute();
+		return revision;
+	}
+
 	/** One caller's write, run and completed by whichever caller commits its batch. */
 	private static final class PendingWrite<T> {
 
-		final Function<Writer, T> work;
+		/** What to do: a function of the transaction's position, or (the fast path) a plain put. */
+		final @Nullable Function<Writer, T> work;
+
+		final @Nullable Put put;
 
 		final CompletableFuture<T> result = new CompletableFuture<>();
 
 		/** Set by the committing caller, read once it has committed. */
-		@Nullable T outcome;
+		@Nullable Object outcome;
 
 		@Nullable RuntimeException failure;
 
@@ -349,8 +458,9 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 		boolean changed;
 
-		PendingWrite(Function<Writer, T> work) {
+		PendingWrite(@Nullable Function<Writer, T> work, @Nullable Put put) {
 			this.work = work;
+			this.put = put;
 		}
 
 		void apply(Writer writer) {
@@ -358,12 +468,13 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			outcome = work.apply(writer);
 		}
 
+		@SuppressWarnings("unchecked") // a plain put's outcome is its PutResult, and T is PutResult then
 		void complete() {
 			if (failure != null) {
 				result.completeExceptionally(failure);
 			}
 			else {
-				result.complete(outcome);
+				result.complete((T) outcome);
 			}
 		}
 	}

@@ -177,6 +177,49 @@ class JooqKeyValueStoreTests {
 				Bytes.utf8("/group/after"));
 	}
 
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void putsOfOneKeySharingACommitChainTheirVersionsAndHistoryAsIfAppliedOneByOne(Database database)
+			throws Exception {
+		db = new StoreOnDatabase(database);
+		CountDownLatch release = new CountDownLatch(1);
+		Future<Long> first = threads.submit(() -> db.store.write(w -> {
+			awaitRelease(release);
+			return w.revisionSoFar();
+		}));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeLockHeld() && !first.isDone());
+		List<Future<PutResult>> puts = new ArrayList<>();
+		List<Put> queued = List.of(Put.of("/chain/k", "1"), Put.of("/chain/k", "2"),
+				Put.of("/chain/leased", "1").withLease(0x7fff_0000_0000_0002L), Put.of("/chain/k", "3").withPrevKv());
+		for (Put put : queued) {
+			puts.add(threads.submit(() -> db.store.put(put)));
+			int expected = puts.size();
+			await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == expected);
+		}
+
+		release.countDown();
+
+		assertThat(puts.get(0).get(10, TimeUnit.SECONDS).revision()).isEqualTo(2);
+		assertThat(puts.get(1).get(10, TimeUnit.SECONDS).revision()).isEqualTo(3);
+		assertThatThrownBy(() -> puts.get(2).get(10, TimeUnit.SECONDS)).hasMessageContaining("requested lease not found");
+		PutResult last = puts.get(3).get(10, TimeUnit.SECONDS);
+		assertThat(last.revision()).isEqualTo(4);
+		assertThat(last.prevKv()).isNotNull();
+		assertThat(last.prevKv().value().toStringUtf8()).isEqualTo("2");
+		assertThat(last.prevKv().version()).isEqualTo(2);
+		KeyValue now = db.store.range(RangeQuery.of(KeyRange.prefix("/chain/"))).kvs().getFirst();
+		assertThat(db.store.range(RangeQuery.of(KeyRange.prefix("/chain/"))).kvs()).hasSize(1);
+		assertThat(now.value().toStringUtf8()).isEqualTo("3");
+		assertThat(now.version()).isEqualTo(3);
+		assertThat(now.createRevision()).isEqualTo(2);
+		assertThat(now.modRevision()).isEqualTo(4);
+		assertThat(db.store.range(RangeQuery.of(KeyRange.key("/chain/k")).atRevision(2)).kvs().getFirst().value()
+				.toStringUtf8()).isEqualTo("1");
+		assertThat(db.store.events(2, 4)).extracting(e -> e.kv().value().toStringUtf8() + " after "
+				+ (e.prevKv() == null ? "nothing" : e.prevKv().value().toStringUtf8()))
+				.containsExactly("1 after nothing", "2 after 1", "3 after 2");
+	}
+
 	private static void awaitRelease(CountDownLatch latch) {
 		try {
 			if (!latch.await(10, TimeUnit.SECONDS)) {
