@@ -6,10 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cleave.registry.Compare.Result;
 
@@ -342,8 +347,9 @@ public abstract class KeyValueStoreContract {
 		RecordingListener listener = new RecordingListener();
 		try (Watch ignored = watches().watch(WatchRequest.of(KeyRange.prefix(prefix)).withPrevKv(), listener)) {
 			kv().put(put("a", "after"));
-			kv().delete(Delete.of(KeyRange.key(key("a"))));
+			// Before the last watched write, so that by the time that arrives this would have arrived too.
 			kv().put(Put.of("/elsewhere/" + prefix, "not watched"));
+			kv().delete(Delete.of(KeyRange.key(key("a"))));
 
 			await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(listener.summary())
 					.containsExactly("PUT " + key("a") + "=after", "DELETE " + key("a")));
@@ -352,6 +358,37 @@ public abstract class KeyValueStoreContract {
 		assertThat(events.get(0).prevKv().value().toStringUtf8()).isEqualTo("before");
 		assertThat(events.get(1).prevKv().value().toStringUtf8()).isEqualTo("after");
 		assertThat(events.get(1).revision()).isGreaterThan(events.get(0).revision());
+	}
+
+	@Test
+	void everyWatchFromNowGetsEveryChangeAfterItsCreatedRevisionWhileWritesStream() throws Exception {
+		int eventsEach = 5;
+		NavigableSet<Long> written = new ConcurrentSkipListSet<>();
+		AtomicBoolean writing = new AtomicBoolean(true);
+		Thread writer = Thread.ofPlatform().start(() -> {
+			for (int i = 0; writing.get(); i++) {
+				written.add(kv().put(put("stream/" + (i % 20), "v" + i)).revision());
+			}
+		});
+		Map<Watch, RecordingListener> watched = new LinkedHashMap<>();
+		try {
+			for (int i = 0; i < 300; i++) {
+				RecordingListener listener = new RecordingListener();
+				watched.put(watches().watch(WatchRequest.of(KeyRange.prefix(prefix + "stream/")), listener), listener);
+			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> watched.values().stream()
+					.allMatch(listener -> listener.events().size() >= eventsEach));
+		}
+		finally {
+			writing.set(false);
+			writer.join();
+			watched.keySet().forEach(Watch::cancel);
+		}
+
+		assertThat(watched).allSatisfy((watch, listener) -> assertThat(
+				listener.events().stream().limit(eventsEach).map(WatchEvent::revision).toList())
+				.as("a watch created at revision %d", watch.createdRevision())
+				.isEqualTo(written.tailSet(watch.createdRevision(), false).stream().limit(eventsEach).toList()));
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -43,11 +44,17 @@ public abstract class ServiceDiscoveryContract {
 	}
 
 	@Test
-	void theNodeRegistersItselfWithItsAddresses() {
+	void theNodeRegistersItselfWithItsAddresses(@LocalServerPort int httpPort) {
 		await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(registry.instances("cleave"))
 				.anySatisfy(instance -> {
 					assertThat(instance.id()).isEqualTo("cleave-1");
 					assertThat(instance.weight()).isEqualTo(100);
+					assertThat(instance.addresses()).containsOnlyKeys("http");
+					assertThat(instance.addresses().get("http")).satisfies(http -> {
+						assertThat(http.getScheme()).isEqualTo("http");
+						assertThat(http.getHost()).isNotBlank();
+						assertThat(http.getPort()).isEqualTo(httpPort);
+					});
 				}));
 	}
 
@@ -59,7 +66,8 @@ public abstract class ServiceDiscoveryContract {
 
 		await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(registry.instances(service)).containsExactly(instance));
 		assertThat(registry.services()).contains(service);
-		assertThat(events.about(service, "a")).containsExactly("Registered");
+		await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(events.about(service, "a"))
+				.containsExactly("Registered"));
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.cleave.registry.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,11 +25,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Fans the store's changes out to watchers. One tailer thread follows the store's history — woken at once by local
- * commits, and polling for the commits of other nodes sharing the database — into a buffer of recent events. Each
- * watcher runs on its own virtual thread and pulls from that buffer, or from the stored history when it is further
- * behind (a new watcher replaying, or a slow one), so a slow watcher holds up nobody else and never loses an event:
- * if the history it needs has been compacted it is told so and ends.
+ * Fans the store's changes out to watchers, as etcd's watchable store does. One tailer thread follows the store's
+ * history — woken at once by local commits, and polling for the commits of other nodes sharing the database — into a
+ * buffer of recent events, and hands each event to the <em>synced</em> watchers whose range holds its key, found
+ * through a {@link WatchIndex}. A watcher behind the tailer (one replaying from a past revision, or too slow to keep
+ * its queue short) is <em>unsynced</em>: it catches up on its own from the buffer or, further behind, from the stored
+ * history, then joins the synced ones. Each watcher runs on its own virtual thread, so a slow one holds up nobody
+ * else and never loses an event: if the history it needs has been compacted it is told so and ends.
+ *
+ * <p>Three promises hold under every interleaving: a watch from now reports every change after the revision its
+ * {@link Watch#createdRevision()} announces; a progress notification names a revision only once every event up to
+ * it has been delivered; a compaction racing a read either leaves the read whole or cancels the watchers that needed
+ * what it removed, with the compacted revision.
  */
 public final class WatchHub implements Watches, SmartLifecycle {
 
@@ -47,13 +55,17 @@ public final class WatchHub implements Watches, SmartLifecycle {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Condition advanced = lock.newCondition();
-
 	private final Semaphore wakeTailer = new Semaphore(0);
 
 	private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong ids = new AtomicLong();
+
+	/** Every running watcher by the keys it watches; guarded by {@link #lock}. */
+	private final WatchIndex<Watcher> index = new WatchIndex<>();
+
+	/** Watchers catching up on their own, woken whenever the tailer advances; guarded by {@link #lock}. */
+	private final Set<Watcher> unsynced = new HashSet<>();
 
 	/** Recent events, oldest first; guarded by {@link #lock}. */
 	private final List<WatchEvent> buffer = new ArrayList<>();
@@ -72,7 +84,8 @@ public final class WatchHub implements Watches, SmartLifecycle {
 	 * @param history the store's history
 	 * @param pollInterval how often to look for commits made by other nodes
 	 * @param progressInterval how long a watch that asked for progress notifications may stay silent
-	 * @param bufferCapacity how many recent events to keep in memory for watchers that are not behind
+	 * @param bufferCapacity how many recent events to keep in memory for watchers that are behind, and how many a
+	 *     synced watcher may have queued before it is left to catch up on its own
 	 */
 	public WatchHub(EventLog history, Duration pollInterval, Duration progressInterval, int bufferCapacity) {
 		this.history = history;
@@ -87,12 +100,20 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		if (!running) {
 			throw new RegistryException(RegistryException.Reason.UNAVAILABLE, "etcdserver: the store is not running");
 		}
+		// One read decides both what the watch announces and where it starts, so no write can fall in between.
 		EventLog.Positions positions = history.positions();
 		long next = request.startRevision() > 0 ? request.startRevision() : positions.revision() + 1;
-		Watcher watcher = new Watcher(ids.incrementAndGet(), request, listener, next);
-		watcher.compactRevisionAtStart = positions.compactRevision();
+		Watcher watcher = new Watcher(ids.incrementAndGet(), request, listener, next, positions);
 		watchers.add(watcher);
-		watcher.thread = Thread.ofVirtual().name("registry-watch-" + watcher.id).start(watcher::run);
+		lock.lock();
+		try {
+			index.add(request.range(), watcher);
+			unsynced.add(watcher);
+		}
+		finally {
+			lock.unlock();
+		}
+		Thread.ofVirtual().name("registry-watch-" + watcher.id).start(watcher::run);
 		return watcher;
 	}
 
@@ -164,6 +185,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		}
 	}
 
+	/** Reads the history up to the store's revision into the buffer and the synced watchers' queues. */
 	private void catchUp() {
 		while (running) {
 			EventLog.Positions positions = history.positions();
@@ -171,31 +193,53 @@ public final class WatchHub implements Watches, SmartLifecycle {
 			if (positions.compactRevision() > from) {
 				// Compacted past what this node has read (it was stopped, or very slow): the events in between are
 				// gone. Watchers that still need them find out from the stored history.
-				from = positions.compactRevision();
-				restartBufferAt(from);
+				restartBufferAt(positions.compactRevision());
+				continue;
 			}
-			else if (positions.compactRevision() > bufferStartRevision()) {
-				dropBufferedBefore(positions.compactRevision());
-			}
+			dropBufferedBefore(positions.compactRevision());
 			if (positions.revision() < from) {
 				return;
 			}
 			long to = Math.min(positions.revision(), from + REVISIONS_PER_READ - 1);
 			List<WatchEvent> events = history.events(from, to);
-			lock.lock();
-			try {
-				buffer.addAll(events);
-				tail = to;
-				if (buffer.size() > 2 * bufferCapacity) {
-					List<WatchEvent> evicted = buffer.subList(0, buffer.size() - bufferCapacity);
-					bufferStart = evicted.getLast().revision() + 1;
-					evicted.clear();
+			if (history.positions().compactRevision() > from) {
+				// A compaction committed while the read ran and may have removed part of what it was to return:
+				// nothing of it can be trusted to be whole. etcd cancels such watchers rather than leave a gap.
+				continue;
+			}
+			append(events, to);
+		}
+	}
+
+	private void append(List<WatchEvent> events, long to) {
+		lock.lock();
+		try {
+			Set<Watcher> woken = new HashSet<>(unsynced);
+			buffer.addAll(events);
+			for (WatchEvent event : events) {
+				index.forEachWatching(event.kv().key(), watcher -> {
+					if (watcher.synced) {
+						watcher.pending.add(event);
+						woken.add(watcher);
+					}
+				});
+			}
+			tail = to;
+			if (buffer.size() > 2 * bufferCapacity) {
+				List<WatchEvent> evicted = buffer.subList(0, buffer.size() - bufferCapacity);
+				bufferStart = evicted.getLast().revision() + 1;
+				evicted.clear();
+			}
+			for (Watcher watcher : woken) {
+				if (watcher.synced && watcher.pending.size() > bufferCapacity) {
+					// Too slow to keep up: stop queueing for it, it catches up from the buffer or history instead.
+					desync(watcher);
 				}
-				advanced.signalAll();
+				watcher.wake.signal();
 			}
-			finally {
-				lock.unlock();
-			}
+		}
+		finally {
+			lock.unlock();
 		}
 	}
 
@@ -209,66 +253,42 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		}
 	}
 
-	private long bufferStartRevision() {
-		lock.lock();
-		try {
-			return bufferStart;
-		}
-		finally {
-			lock.unlock();
-		}
-	}
-
-	/** Compaction removed these revisions from history: watchers that still need them must learn so from it. */
+	/** Compaction removed revisions before {@code revision} from history: watchers that need them learn so there. */
 	private void dropBufferedBefore(long revision) {
 		lock.lock();
 		try {
-			buffer.subList(0, firstIndexAtOrAfter(revision)).clear();
-			bufferStart = revision;
+			if (revision > bufferStart) {
+				buffer.subList(0, firstIndexAtOrAfter(revision)).clear();
+				bufferStart = revision;
+			}
 		}
 		finally {
 			lock.unlock();
 		}
 	}
 
+	/** Forgets everything read: history from {@code revision} on is all there is. Synced watchers fall behind. */
 	private void restartBufferAt(long revision) {
 		lock.lock();
 		try {
+			List<Watcher> synced = watchers.stream().filter(w -> w.synced).toList();
+			synced.forEach(this::desync);
 			buffer.clear();
 			bufferStart = revision;
 			tail = revision - 1;
+			unsynced.forEach(w -> w.wake.signal());
 		}
 		finally {
 			lock.unlock();
 		}
 	}
 
-	/** What a watcher does next: deliver events (from the buffer, or to be read from history), or report progress. */
-	private record Work(long tail, @Nullable List<WatchEvent> buffered, boolean fromHistory) {
-	}
-
-	private Work awaitWork(Watcher w) throws InterruptedException {
-		lock.lock();
-		try {
-			while (!w.cancelled && tail < w.next && !w.progressDue()) {
-				if (w.request.progressNotify()) {
-					advanced.awaitNanos(w.nanosUntilProgressDue());
-				}
-				else {
-					advanced.await();
-				}
-			}
-			if (tail < w.next) {
-				return new Work(tail, null, false);
-			}
-			if (w.next < bufferStart) {
-				return new Work(tail, null, true);
-			}
-			return new Work(tail, List.copyOf(buffer.subList(firstIndexAtOrAfter(w.next), buffer.size())), false);
-		}
-		finally {
-			lock.unlock();
-		}
+	/** Called with {@link #lock} held: the watcher goes on from the first revision it has not taken, on its own. */
+	private void desync(Watcher watcher) {
+		watcher.next = watcher.pending.isEmpty() ? tail + 1 : watcher.pending.getFirst().revision();
+		watcher.pending.clear();
+		watcher.synced = false;
+		unsynced.add(watcher);
 	}
 
 	private int firstIndexAtOrAfter(long revision) {
@@ -286,16 +306,6 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		return low;
 	}
 
-	private void wakeWatchers() {
-		lock.lock();
-		try {
-			advanced.signalAll();
-		}
-		finally {
-			lock.unlock();
-		}
-	}
-
 	private static void sleepQuietly(Duration duration) {
 		try {
 			Thread.sleep(duration);
@@ -303,6 +313,22 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** What a watcher does next. */
+	private sealed interface Step {
+	}
+
+	/** Deliver these events (not yet filtered), which are every event up to {@code upTo} the watcher has not had. */
+	private record Deliver(List<WatchEvent> events, long upTo) implements Step {
+	}
+
+	/** Read history from the watcher's next revision, the buffer no longer holding it. */
+	private record ReadHistory(long tail) implements Step {
+	}
+
+	/** Report progress at {@code revision}: every event up to it has been delivered. */
+	private record Progress(long revision) implements Step {
 	}
 
 	private final class Watcher implements Watch {
@@ -313,8 +339,20 @@ public final class WatchHub implements Watches, SmartLifecycle {
 
 		final WatchListener listener;
 
-		/** The next revision this watcher has to deliver. */
-		volatile long next;
+		final long createdRevision;
+
+		final long compactRevisionAtStart;
+
+		final Condition wake = lock.newCondition();
+
+		/** The first revision not yet taken for delivery; guarded by {@link #lock}. */
+		long next;
+
+		/** Whether the tailer queues this watcher's events in {@link #pending}; guarded by {@link #lock}. */
+		boolean synced;
+
+		/** Events queued by the tailer, all after {@link #next}; guarded by {@link #lock}. */
+		final List<WatchEvent> pending = new ArrayList<>();
 
 		volatile boolean cancelled;
 
@@ -322,37 +360,60 @@ public final class WatchHub implements Watches, SmartLifecycle {
 
 		volatile long lastSentNanos = System.nanoTime();
 
-		@Nullable Thread thread;
-
-		long compactRevisionAtStart;
-
-		Watcher(long id, WatchRequest request, WatchListener listener, long next) {
+		Watcher(long id, WatchRequest request, WatchListener listener, long next, EventLog.Positions positions) {
 			this.id = id;
 			this.request = request;
 			this.listener = listener;
 			this.next = next;
+			this.createdRevision = positions.revision();
+			this.compactRevisionAtStart = positions.compactRevision();
+		}
+
+		@Override
+		public long createdRevision() {
+			return createdRevision;
 		}
 
 		@Override
 		public void requestProgress() {
 			progressRequested = true;
-			wakeWatchers();
+			signal();
 		}
 
 		@Override
 		public void cancel() {
 			cancelled = true;
-			watchers.remove(this);
-			wakeWatchers();
+			forget();
+			signal();
+		}
+
+		private void signal() {
+			lock.lock();
+			try {
+				wake.signal();
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+
+		private void forget() {
+			if (watchers.remove(this)) {
+				lock.lock();
+				try {
+					index.remove(request.range(), this);
+					unsynced.remove(this);
+					pending.clear();
+				}
+				finally {
+					lock.unlock();
+				}
+			}
 		}
 
 		boolean progressDue() {
 			return progressRequested
 					|| (request.progressNotify() && System.nanoTime() - lastSentNanos >= progressInterval.toNanos());
-		}
-
-		long nanosUntilProgressDue() {
-			return Math.max(1, progressInterval.toNanos() - (System.nanoTime() - lastSentNanos));
 		}
 
 		void run() {
@@ -362,22 +423,18 @@ public final class WatchHub implements Watches, SmartLifecycle {
 					return;
 				}
 				while (!cancelled) {
-					Work work = awaitWork(this);
-					if (cancelled) {
+					Step step = nextStep();
+					if (step == null || cancelled) {
 						return;
 					}
-					if (work.fromHistory()) {
-						if (!replayFromHistory(work.tail())) {
-							return;
+					switch (step) {
+						case Deliver d -> deliver(d.events(), d.upTo());
+						case ReadHistory r -> {
+							if (!replayFromHistory(r.tail())) {
+								return;
+							}
 						}
-					}
-					else if (work.buffered() != null) {
-						deliver(work.buffered(), work.tail(), work.tail());
-					}
-					else if (progressDue()) {
-						progressRequested = false;
-						lastSentNanos = System.nanoTime();
-						listener.onProgress(work.tail());
+						case Progress p -> progress(p.revision());
 					}
 				}
 			}
@@ -394,37 +451,112 @@ public final class WatchHub implements Watches, SmartLifecycle {
 			}
 		}
 
+		/** Waits for something to do; null once cancelled. */
+		private @Nullable Step nextStep() throws InterruptedException {
+			lock.lock();
+			try {
+				while (!cancelled) {
+					if (synced) {
+						if (!pending.isEmpty()) {
+							List<WatchEvent> taken = List.copyOf(pending);
+							pending.clear();
+							next = tail + 1;
+							return new Deliver(taken, tail);
+						}
+						if (progressDue()) {
+							return new Progress(tail);
+						}
+					}
+					else if (tail >= next) {
+						if (next < bufferStart) {
+							return new ReadHistory(tail);
+						}
+						List<WatchEvent> taken = List.copyOf(buffer.subList(firstIndexAtOrAfter(next), buffer.size()));
+						next = tail + 1;
+						return new Deliver(taken, tail);
+					}
+					else if (tail == next - 1) {
+						// Caught up: from here on the tailer queues this watcher's events as it reads them.
+						synced = true;
+						unsynced.remove(this);
+						continue;
+					}
+					else if (progressDue()) {
+						return new Progress(tail); // starts in the future: nothing up to the tail concerns it
+					}
+					if (request.progressNotify() && !progressRequested) {
+						wake.awaitNanos(Math.max(1, progressInterval.toNanos() - (System.nanoTime() - lastSentNanos)));
+					}
+					else {
+						wake.await();
+					}
+				}
+				return null;
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+
 		/** Reads the next span from the stored history; false if the watch ended because it was compacted away. */
 		private boolean replayFromHistory(long tail) {
-			long upTo = Math.min(tail, next + REVISIONS_PER_READ - 1);
-			List<WatchEvent> events = history.events(next, upTo);
+			long from = currentNext();
+			long upTo = Math.min(tail, from + REVISIONS_PER_READ - 1);
+			List<WatchEvent> events = history.events(from, upTo);
 			long compactRevision = history.positions().compactRevision();
-			if (next < compactRevision) {
+			if (from < compactRevision) {
 				// Checked after the read: a compaction running meanwhile may have removed part of what was read.
 				end(RegistryException.compacted(), compactRevision);
 				return false;
 			}
-			deliver(events, upTo, tail);
+			lock.lock();
+			try {
+				next = upTo + 1;
+			}
+			finally {
+				lock.unlock();
+			}
+			deliver(events, upTo);
 			return true;
 		}
 
-		private void deliver(List<WatchEvent> events, long upTo, long storeRevision) {
+		private long currentNext() {
+			lock.lock();
+			try {
+				return next;
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+
+		/** Delivers what of {@code events} the watch wants; everything up to {@code upTo} has then been delivered. */
+		private void deliver(List<WatchEvent> events, long upTo) {
 			List<WatchEvent> matching = new ArrayList<>();
 			for (WatchEvent event : events) {
 				if (event.revision() <= upTo && request.admits(event)) {
 					matching.add(request.prevKv() ? event : event.withoutPrevKv());
 				}
 			}
-			next = upTo + 1;
 			if (!matching.isEmpty() && !cancelled) {
 				lastSentNanos = System.nanoTime();
-				listener.onEvents(storeRevision, matching);
+				listener.onEvents(upTo, matching);
 			}
+			if (progressRequested && !cancelled) {
+				// Answered at once, even while more keeps coming: the watch is whole up to here.
+				progress(upTo);
+			}
+		}
+
+		private void progress(long revision) {
+			progressRequested = false;
+			lastSentNanos = System.nanoTime();
+			listener.onProgress(revision);
 		}
 
 		private void end(RegistryException reason, long compactRevision) {
 			cancelled = true;
-			watchers.remove(this);
+			forget();
 			listener.onCanceled(reason, compactRevision);
 		}
 	}

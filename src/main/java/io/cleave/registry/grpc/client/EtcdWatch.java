@@ -70,6 +70,9 @@ final class EtcdWatch implements Watch {
 	/** The first revision not yet reported; 0 while a watch "from now" has not been created. */
 	private long nextRevision;
 
+	/** The revision etcd's first {@code created} response announced. */
+	private volatile long createdRevision;
+
 	private @Nullable Attempt attempt;
 
 	private @Nullable ScheduledFuture<?> reconnect;
@@ -114,6 +117,11 @@ final class EtcdWatch implements Watch {
 			Thread.currentThread().interrupt();
 			throw new RegistryException(RegistryException.Reason.UNAVAILABLE, "interrupted while creating a watch", ex);
 		}
+	}
+
+	@Override
+	public long createdRevision() {
+		return createdRevision;
 	}
 
 	@Override
@@ -238,10 +246,13 @@ final class EtcdWatch implements Watch {
 				if (response.getCreated()) {
 					watchId = response.getWatchId();
 					failures = 0;
+					firstCreated = !created.isDone();
+					if (firstCreated) {
+						createdRevision = revision;
+					}
 					if (nextRevision == 0) {
 						nextRevision = revision + 1;
 					}
-					firstCreated = !created.isDone();
 				}
 				if (response.getCanceled() || response.getCompactRevision() != 0) {
 					endCanceled(response);
@@ -263,8 +274,9 @@ final class EtcdWatch implements Watch {
 					nextRevision = events.getLast().revision() + 1;
 					listener.onEvents(revision, events);
 				}
-				else if (!response.getCreated()) {
-					// No events and no state change: a progress notification, requested or periodic.
+				else if (isProgressNotification(response)) {
+					// etcd promises that every event up to this revision has been sent on the stream: resuming after
+					// it loses nothing. Nothing else without events moves the resume revision.
 					nextRevision = Math.max(nextRevision, revision + 1);
 					listener.onProgress(revision);
 				}
@@ -276,6 +288,16 @@ final class EtcdWatch implements Watch {
 				listener.onCanceled(new RegistryException(RegistryException.Reason.UNAVAILABLE,
 						"etcdserver: watch failed: " + ex.getMessage(), ex), 0);
 			}
+		}
+
+		/**
+		 * etcd's {@code IsProgressNotify}, narrowed to this watch: no events, no state change, a revision, and either
+		 * this watch's id or etcd's "every watch of the stream" (-1) — never another watch's word.
+		 */
+		private boolean isProgressNotification(WatchResponse response) {
+			return response.getEventsCount() == 0 && !response.getCreated() && !response.getCanceled()
+					&& response.getCompactRevision() == 0 && response.getHeader().getRevision() != 0
+					&& (response.getWatchId() == watchId || response.getWatchId() == -1);
 		}
 
 		/** etcd ended the watch: compacted history, or a reason of its own. Called with {@link #lock} held. */

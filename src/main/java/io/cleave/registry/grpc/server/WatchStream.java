@@ -1,9 +1,12 @@
 package io.cleave.registry.grpc.server;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +58,9 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 	/** Guarded by {@code this}: the response stream has been ended. */
 	private boolean ended;
 
+	/** Guarded by {@code this}: the progress request being answered, if any. */
+	private @Nullable ProgressRound progressRound;
+
 	private final ReentrantLock readiness = new ReentrantLock();
 
 	private final Condition writable = readiness.newCondition();
@@ -72,7 +78,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 			switch (request.getRequestUnionCase()) {
 				case CREATE_REQUEST -> create(request.getCreateRequest());
 				case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
-				case PROGRESS_REQUEST -> send(response(ALL_WATCHES, store.revision()).build());
+				case PROGRESS_REQUEST -> requestProgress();
 				case REQUESTUNION_NOT_SET -> {
 					// etcd ignores an empty request too.
 				}
@@ -101,6 +107,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 			closed = true;
 			stopped = new ArrayList<>(watchers.values());
 			watchers.clear();
+			progressRound = null;
 		}
 		stopped.forEach(Watcher::stop);
 		onReady(); // wake watches waiting for a client that is gone
@@ -163,40 +170,49 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 	}
 
 	private void create(WatchCreateRequest create) {
-		long revision = store.revision();
 		io.cleave.registry.WatchRequest request;
 		try {
 			request = EtcdRequests.watch(create);
 		}
 		catch (RegistryException invalid) {
-			send(failedToCreate(revision, invalid.getMessage()));
+			send(failedToCreate(revisionIfKnown(), invalid.getMessage()));
 			return;
 		}
-		Watcher watcher;
 		synchronized (this) {
 			if (closed) {
 				return;
 			}
 			long id = create.getWatchId() != 0 ? create.getWatchId() : freeId();
 			if (watchers.containsKey(id)) {
-				responses.onNext(failedToCreate(revision, "mvcc: duplicate watch ID provided on the WatchStream"));
+				responses.onNext(failedToCreate(revisionIfKnown(),
+						"mvcc: duplicate watch ID provided on the WatchStream"));
 				return;
 			}
-			watcher = new Watcher(id);
+			Watcher watcher = new Watcher(id);
 			watchers.put(id, watcher);
-			// Sent before the watch starts, so it comes before the watch's first event.
-			responses.onNext(response(id, revision).setCreated(true).build());
-		}
-		try {
-			watcher.start(watches.watch(request, watcher));
-		}
-		catch (RegistryException failure) {
-			watcher.onCanceled(failure, 0);
+			Watch watch;
+			try {
+				watch = watches.watch(request, watcher);
+			}
+			catch (RegistryException failure) {
+				responses.onNext(response(id, revisionIfKnown()).setCreated(true).build());
+				watcher.onCanceled(failure, 0);
+				return;
+			}
+			// The revision the watch itself starts after, so a client resuming from it loses nothing. Sent under the
+			// lock every response of the stream takes, so before the watch's first event.
+			responses.onNext(response(id, watch.createdRevision()).setCreated(true).build());
+			watcher.start(watch);
+			if (progressRound != null) {
+				// Announced before the answer to a pending progress request, so the answer must hold for it too.
+				progressRound.add(watcher);
+				watch.requestProgress();
+			}
 		}
 	}
 
 	private void cancel(long id) {
-		long revision = store.revision();
+		long revision = revisionIfKnown();
 		Watcher watcher;
 		synchronized (this) {
 			watcher = watchers.remove(id);
@@ -204,8 +220,42 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 				return; // etcd ignores a cancel for a watch it does not have
 			}
 			responses.onNext(response(id, revision).setCanceled(true).build());
+			leaveProgressRound(watcher);
 		}
 		watcher.stop();
+	}
+
+	/**
+	 * Answers a progress request once every watch of the stream has said it delivered everything up to some revision,
+	 * with the lowest of those: a client may then resume any of its watches after it and lose nothing (etcd fixed its
+	 * own answer, which named the store's revision while events were still queued, in 3.4.25 and 3.5.8).
+	 */
+	private void requestProgress() {
+		List<Watcher> asked;
+		synchronized (this) {
+			if (closed || progressRound != null) {
+				return; // the round under way answers this request too
+			}
+			if (watchers.isEmpty()) {
+				responses.onNext(response(ALL_WATCHES, revisionIfKnown()).build());
+				return;
+			}
+			progressRound = new ProgressRound(watchers.values());
+			asked = List.copyOf(watchers.values());
+		}
+		asked.forEach(Watcher::requestProgress);
+	}
+
+	/** Called with {@code this} locked: a watch that reported, or ended, is no longer waited for. */
+	private void leaveProgressRound(Watcher watcher) {
+		ProgressRound round = progressRound;
+		if (round != null && round.awaited.remove(watcher) && round.awaited.isEmpty()) {
+			progressRound = null;
+			if (!closed) {
+				responses.onNext(response(ALL_WATCHES, round.revision == Long.MAX_VALUE ? revisionIfKnown()
+						: round.revision).build());
+			}
+		}
 	}
 
 	/** The lowest id from {@code nextId} on that is not in use, as etcd's watch stream counts. */
@@ -268,6 +318,13 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 			}
 		}
 
+		void requestProgress() {
+			Watch started = watch;
+			if (started != null) {
+				started.requestProgress();
+			}
+		}
+
 		void stop() {
 			stopped = true;
 			Watch started = watch;
@@ -284,9 +341,19 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 			send(this, response.build());
 		}
 
+		/** Counts towards the stream's pending progress request if there is one, else is this watch's own. */
 		@Override
 		public void onProgress(long revision) {
-			send(this, response(id, revision).build());
+			synchronized (WatchStream.this) {
+				ProgressRound round = progressRound;
+				if (round != null && round.awaited.contains(this)) {
+					round.revision = Math.min(round.revision, revision);
+					leaveProgressRound(this);
+				}
+				else {
+					send(this, response(id, revision).build());
+				}
+			}
 		}
 
 		/** etcd marks a compacted watch by {@code compact_revision}; the reason is for people. */
@@ -300,7 +367,24 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 			synchronized (WatchStream.this) {
 				send(this, response);
 				watchers.remove(id, this);
+				leaveProgressRound(this);
 			}
+		}
+	}
+
+	/** The watches a progress request still waits for, and the lowest revision reported so far. */
+	private static final class ProgressRound {
+
+		final Set<Watcher> awaited;
+
+		long revision = Long.MAX_VALUE;
+
+		ProgressRound(Collection<Watcher> watchers) {
+			this.awaited = new HashSet<>(watchers);
+		}
+
+		void add(Watcher watcher) {
+			awaited.add(watcher);
 		}
 	}
 }

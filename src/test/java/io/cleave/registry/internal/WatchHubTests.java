@@ -1,0 +1,287 @@
+package io.cleave.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import io.cleave.registry.KeyRange;
+import io.cleave.registry.RegistryException;
+import io.cleave.registry.Watch;
+import io.cleave.registry.WatchEvent;
+import io.cleave.registry.WatchListener;
+import io.cleave.registry.WatchRequest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The watch hub driven through the races that lose events, on a history the test writes, compacts and interleaves
+ * with the hub's reads: watches created while writes stream, progress requested from a lagging watcher, and a
+ * compaction landing in the middle of the hub's catch-up read.
+ */
+class WatchHubTests {
+
+	private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+	private final ScriptedEventLog log = new ScriptedEventLog();
+
+	/** A small buffer, so that slow watchers fall out of sync and catch up from history during the tests. */
+	private final WatchHub hub = new WatchHub(log, Duration.ofMillis(20), Duration.ofMinutes(10), 100);
+
+	private final List<Watch> watches = new ArrayList<>();
+
+	WatchHubTests() {
+		hub.start();
+	}
+
+	@AfterEach
+	void stop() {
+		watches.forEach(Watch::cancel);
+		hub.stop();
+	}
+
+	@Test
+	void everyWatchFromNowGetsEveryChangeAfterItsCreatedRevisionWhileWritesStream() throws Exception {
+		AtomicBoolean writing = new AtomicBoolean(true);
+		Thread writer = Thread.ofPlatform().start(() -> {
+			for (int i = 0; writing.get() && i < 20_000; i++) {
+				log.put("/k/" + (i % 50), "v" + i);
+				LockSupport.parkNanos(20_000);
+			}
+		});
+		List<Sequence> sequences = new ArrayList<>();
+		for (int i = 0; i < 2000; i++) {
+			Sequence sequence = new Sequence();
+			Watch watch = watch(WatchRequest.of(KeyRange.prefix("/k/")), sequence);
+			sequence.startAfter(watch.createdRevision());
+			sequences.add(sequence);
+		}
+		writing.set(false);
+		writer.join();
+		long last = log.revision();
+
+		await().atMost(PATIENCE).until(() -> sequences.stream().allMatch(s -> s.reached() == last));
+		assertThat(sequences).allSatisfy(s -> assertThat(s.faults()).isEmpty());
+		assertThat(sequences.getFirst().count()).isPositive();
+	}
+
+	@Test
+	void aWatchReplayingFromThePastGetsEveryRevisionOnceWhileWritesStream() throws Exception {
+		long start = log.put("/k/a", "first");
+		for (int i = 0; i < 500; i++) {
+			log.put("/k/a", "old" + i);
+		}
+		Sequence sequence = new Sequence();
+		sequence.startAfter(start - 1);
+		watch(WatchRequest.of(KeyRange.prefix("/k/")).fromRevision(start), sequence);
+		for (int i = 0; i < 500; i++) {
+			log.put("/k/a", "new" + i);
+		}
+
+		await().atMost(PATIENCE).until(() -> sequence.reached() == log.revision());
+		assertThat(sequence.faults()).isEmpty();
+	}
+
+	@Test
+	void aProgressNotificationNeverRunsAheadOfTheEventsDelivered() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Sequence sequence = new Sequence() {
+			@Override
+			public void onEvents(long revision, List<WatchEvent> events) {
+				super.onEvents(revision, events);
+				awaitRelease(release);
+			}
+		};
+		Watch watch = watch(WatchRequest.of(KeyRange.prefix("/k/")), sequence);
+		sequence.startAfter(watch.createdRevision());
+		log.put("/k/a", "1");
+		await().atMost(PATIENCE).until(() -> sequence.count() == 1); // the listener now holds its watch up
+		for (int i = 0; i < 300; i++) {
+			log.put("/k/a", "more" + i);
+		}
+
+		watch.requestProgress();
+		Thread.ofVirtual().start(() -> {
+			// Progress is asked for while the watch lags behind; it may only come once the lag is gone.
+			LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+			release.countDown();
+		});
+
+		long last = log.revision();
+		await().atMost(PATIENCE).until(() -> !sequence.progress().isEmpty());
+		await().atMost(PATIENCE).until(() -> sequence.reached() == last);
+		watch.requestProgress();
+		await().atMost(PATIENCE).until(() -> sequence.progress().contains(last));
+		assertThat(sequence.faults()).isEmpty();
+	}
+
+	@Test
+	void aCompactionDuringTheTailersReadCancelsTheWatchInsteadOfSkippingEvents() {
+		Sequence sequence = new Sequence();
+		Watch watch = watch(WatchRequest.of(KeyRange.prefix("/k/")), sequence);
+		sequence.startAfter(watch.createdRevision());
+		long[] compactedTo = new long[1];
+		log.beforeNextRead(() -> {
+			// While the tailer reads the first write, four more commit; its next read will span all four...
+			long second = log.put("/k/a", "second");
+			for (int i = 0; i < 3; i++) {
+				compactedTo[0] = log.put("/k/a", "later" + i);
+			}
+			compactedTo[0] = second + 2;
+			// ...and a compaction into the middle of that span commits just before that read's query runs; the
+			// tailer's next look at the store is held until the watcher could act on what that read returned.
+			log.beforeNextRead(() -> {
+				log.compact(compactedTo[0]);
+				log.holdNextPositions(() -> sequence.reached() >= compactedTo[0]);
+			});
+		});
+
+		log.put("/k/a", "first");
+
+		await().atMost(PATIENCE).until(() -> sequence.canceled() != null || !sequence.faults().isEmpty());
+		assertThat(sequence.faults()).isEmpty();
+		assertThat(sequence.canceled().reason()).isEqualTo(RegistryException.Reason.OUT_OF_RANGE);
+		assertThat(sequence.compactRevision()).isEqualTo(compactedTo[0]);
+		assertThat(sequence.faults()).isEmpty();
+	}
+
+	@Test
+	void aCompactionDuringACatchingUpWatchersReadCancelsIt() {
+		long start = log.put("/k/a", "first");
+		for (int i = 0; i < 300; i++) {
+			log.put("/k/a", "v" + i);
+		}
+		awaitTailerAtRevision();
+		long[] compactedTo = new long[1];
+		log.beforeNextRead(() -> {
+			// The watcher is the only reader now: it is past the buffer, reading history, when the compaction commits.
+			compactedTo[0] = log.revision() - 10;
+			log.compact(compactedTo[0]);
+		});
+		Sequence sequence = new Sequence();
+		sequence.startAfter(start - 1);
+
+		watch(WatchRequest.of(KeyRange.prefix("/k/")).fromRevision(start), sequence);
+
+		await().atMost(PATIENCE).until(() -> sequence.canceled() != null || !sequence.faults().isEmpty());
+		assertThat(sequence.faults()).isEmpty();
+		assertThat(sequence.compactRevision()).isEqualTo(compactedTo[0]);
+	}
+
+	/** Writes a key nothing else watches and waits until a watch of it sees it: the tailer has read everything. */
+	private void awaitTailerAtRevision() {
+		Sequence probe = new Sequence();
+		Watch watch = watch(WatchRequest.of(KeyRange.key("/probe")), probe);
+		probe.startAfter(watch.createdRevision());
+		long written = log.put("/probe", "here");
+		await().atMost(PATIENCE).until(() -> probe.reached() == written);
+		watch.cancel();
+	}
+
+	private Watch watch(WatchRequest request, WatchListener listener) {
+		Watch watch = hub.watch(request, listener);
+		watches.add(watch);
+		return watch;
+	}
+
+	private static void awaitRelease(CountDownLatch latch) {
+		try {
+			latch.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Checks, as calls arrive, that a watch of keys every write touches sees every revision after its start once, in
+	 * order, and that no progress notification names a revision whose event it has not seen yet.
+	 */
+	private static class Sequence implements WatchListener {
+
+		private final List<String> faults = new CopyOnWriteArrayList<>();
+
+		private final List<Long> progress = new CopyOnWriteArrayList<>();
+
+		private volatile long reached = -1;
+
+		private volatile int count;
+
+		private volatile RegistryException canceled;
+
+		private volatile long compactRevision;
+
+		/** Set right after the watch is created: calls may already have come, and are checked against it then. */
+		synchronized void startAfter(long revision) {
+			if (reached == -1) {
+				reached = revision;
+			}
+			else if (firstSeen != revision + 1) {
+				faults.add("created after " + revision + " but first event at " + firstSeen);
+			}
+		}
+
+		private long firstSeen;
+
+		@Override
+		public synchronized void onEvents(long revision, List<WatchEvent> events) {
+			for (WatchEvent event : events) {
+				if (reached == -1) {
+					firstSeen = event.revision();
+					reached = event.revision();
+				}
+				else if (event.revision() != reached + 1) {
+					faults.add("after " + reached + " came " + event.revision());
+				}
+				reached = event.revision();
+				count++;
+			}
+		}
+
+		@Override
+		public synchronized void onProgress(long revision) {
+			if (revision > reached) {
+				faults.add("progress at " + revision + " with events delivered only up to " + reached);
+			}
+			progress.add(revision);
+		}
+
+		@Override
+		public void onCanceled(RegistryException reason, long compactRevision) {
+			this.compactRevision = compactRevision;
+			this.canceled = reason;
+		}
+
+		long reached() {
+			return reached;
+		}
+
+		int count() {
+			return count;
+		}
+
+		List<String> faults() {
+			return faults;
+		}
+
+		List<Long> progress() {
+			return progress;
+		}
+
+		RegistryException canceled() {
+			return canceled;
+		}
+
+		long compactRevision() {
+			return compactRevision;
+		}
+	}
+}
