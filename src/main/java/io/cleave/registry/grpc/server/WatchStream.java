@@ -43,6 +43,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 	private final StreamObserver<WatchResponse> responses;
 
+	private final long responseLimit;
+
 	/** Guarded by {@code this}. */
 	private final Map<Long, Watcher> watchers = new HashMap<>();
 
@@ -59,11 +61,13 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 	private final Condition writable = readiness.newCondition();
 
-	WatchStream(Watches watches, KeyValueStore store, EtcdMember member, StreamObserver<WatchResponse> responses) {
+	WatchStream(Watches watches, KeyValueStore store, EtcdMember member, StreamObserver<WatchResponse> responses,
+			long responseLimit) {
 		this.watches = watches;
 		this.store = store;
 		this.member = member;
 		this.responses = responses;
+		this.responseLimit = responseLimit;
 	}
 
 	@Override
@@ -182,7 +186,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 				responses.onNext(failedToCreate(revision, "mvcc: duplicate watch ID provided on the WatchStream"));
 				return;
 			}
-			watcher = new Watcher(id);
+			watcher = new Watcher(id, create.getFragment());
 			watchers.put(id, watcher);
 			// Sent before the watch starts, so it comes before the watch's first event.
 			responses.onNext(response(id, revision).setCreated(true).build());
@@ -253,12 +257,15 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 		private final long id;
 
+		private final boolean fragment;
+
 		private volatile @Nullable Watch watch;
 
 		private volatile boolean stopped;
 
-		Watcher(long id) {
+		Watcher(long id, boolean fragment) {
 			this.id = id;
+			this.fragment = fragment;
 		}
 
 		void start(Watch started) {
@@ -279,9 +286,9 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 		@Override
 		public void onEvents(long revision, List<WatchEvent> events) {
 			awaitWritable(this);
-			WatchResponse.Builder response = response(id, revision);
-			events.forEach(event -> response.addEvents(EtcdResponses.event(event)));
-			send(this, response.build());
+			for (WatchResponse response : WatchResponses.split(response(id, revision), events, responseLimit, fragment)) {
+				send(this, response);
+			}
 		}
 
 		@Override
