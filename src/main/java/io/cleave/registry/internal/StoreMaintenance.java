@@ -32,7 +32,8 @@ public interface StoreMaintenance {
 	 * @param value the CRC-32C, an unsigned 32-bit number
 	 * @param revision the revision it covers
 	 * @param compactRevision the revision history was compacted to when it was computed
+	 * @param currentRevision the store's revision when it was computed
 	 */
-	record Hash(int value, long revision, long compactRevision) {
+	record Hash(int value, long revision, long compactRevision, long currentRevision) {
 	}
 }

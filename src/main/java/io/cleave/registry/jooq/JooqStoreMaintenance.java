@@ -86,7 +86,7 @@ final class JooqStoreMaintenance implements StoreMaintenance {
 			long upTo = revision == 0 ? current : revision;
 			CRC32C crc = new CRC32C();
 			hashHistory(crc, upTo);
-			return new Hash((int) crc.getValue(), upTo, compacted);
+			return new Hash((int) crc.getValue(), upTo, compacted, current);
 		});
 	}
 
@@ -109,7 +109,7 @@ final class JooqStoreMaintenance implements StoreMaintenance {
 				leases.forEach(lease -> crc.update(ByteBuffer.allocate(16).putLong(lease.get(REGISTRY_LEASE.ID))
 						.putLong(lease.get(REGISTRY_LEASE.TTL_SECONDS)).flip()));
 			}
-			return new Hash((int) crc.getValue(), current, compacted);
+			return new Hash((int) crc.getValue(), current, compacted, current);
 		});
 	}
 

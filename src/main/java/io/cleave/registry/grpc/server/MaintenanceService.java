@@ -73,7 +73,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 			}
 			StoreMaintenance.Hash hash = maintenance.hashKv(request.getRevision());
 			return HashKVResponse.newBuilder()
-					.setHeader(member.header(store.revision()))
+					.setHeader(member.header(hash.currentRevision()))
 					.setHash(hash.value())
 					.setCompactRevision(hash.compactRevision())
 					.build();
