@@ -41,6 +41,9 @@ class ConfigurationValidationTests {
 			assertThat(registry.endpoints()).isEmpty();
 			assertThat(registry.etcdApi().address()).isEqualTo("127.0.0.1");
 			assertThat(registry.etcdApi().port()).isEqualTo(2379);
+			assertThat(registry.etcdApi().enabled()).isTrue();
+			assertThat(registry.etcdApi().tls().enabled()).isFalse();
+			assertThat(registry.limits()).as("etcd's defaults").isEqualTo(RegistryProperties.Limits.ETCD);
 		}
 	}
 
@@ -56,6 +59,10 @@ class ConfigurationValidationTests {
 			cleave.registry.store.poll-interval       | 1ms            | cleave.registry.store.pollInterval
 			cleave.registry.store.history-retention   | -1             | cleave.registry.store.historyRetention
 			cleave.registry.instance.weight           | -5             | cleave.registry.instance.weight
+			cleave.registry.limits.txn-ops            | 0              | cleave.registry.limits.txnOps
+			cleave.registry.limits.request-size       | 0B             | sizes must be positive
+			cleave.registry.etcd-api.tls.cert-file    | /tmp/cert.pem  | needs both cert-file and key-file, or neither
+			cleave.registry.etcd-api.address          | 0.0.0.0        | serves plaintext on a non-loopback address
 			cleave.rpc.default-deadline               | 0ms            | cleave.rpc.default-deadline
 			cleave.rpc.max-attempts                   | 0              | cleave.rpc.max-attempts
 			cleave.messaging.redelivery.max-backoff   | 10ms           | max-backoff (PT0.01S) must not be shorter than initial-backoff (PT1S)

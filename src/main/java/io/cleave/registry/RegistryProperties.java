@@ -1,19 +1,25 @@
 package io.cleave.registry;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -26,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param etcdApi where the embedded store serves etcd's v3 gRPC API
  * @param store how the embedded store runs
  * @param instance how this node registers itself for discovery
+ * @param limits the largest requests the embedded store accepts, on every entrance (Java, etcd API, REST)
  */
 @Validated
 @ConfigurationProperties("cleave.registry")
@@ -34,17 +41,75 @@ public record RegistryProperties(
 		@DefaultValue List<@NotNull URI> endpoints,
 		@DefaultValue @Valid EtcdApi etcdApi,
 		@DefaultValue @Valid Store store,
-		@DefaultValue @Valid Instance instance) {
+		@DefaultValue @Valid Instance instance,
+		@DefaultValue @Valid Limits limits) {
 
 	/**
-	 * The listening socket of the etcd v3 gRPC API.
+	 * The etcd v3 gRPC API: whether it is served, its listening socket and its transport security.
 	 *
+	 * @param enabled serve it at all; a single node that needs no etcd tooling opens no gRPC port
 	 * @param address interface to bind; loopback unless other hosts must reach the store
 	 * @param port TCP port, etcd's client port by default; 0 picks a free one (tests)
+	 * @param tls TLS and client-certificate authentication, like etcd's {@code --cert-file} and friends
+	 * @param insecure serve plaintext on a non-loopback address anyway (refused otherwise, as anyone on the
+	 *     network could read and change the registry)
 	 */
 	public record EtcdApi(
+			@DefaultValue("true") boolean enabled,
 			@DefaultValue("127.0.0.1") @NotBlank String address,
-			@DefaultValue("2379") @Min(0) @Max(65535) int port) {
+			@DefaultValue("2379") @Min(0) @Max(65535) int port,
+			@DefaultValue @Valid Tls tls,
+			@DefaultValue("false") boolean insecure) {
+
+		/** Loopback, any port, no TLS: what tests and a local node use. */
+		public static EtcdApi loopback(int port) {
+			return new EtcdApi(true, "127.0.0.1", port, Tls.NONE, false);
+		}
+
+		/** A plaintext API must stay on this machine unless someone says otherwise on purpose. */
+		@AssertTrue(message = "serves plaintext on a non-loopback address: set cleave.registry.etcd-api.tls.cert-file "
+				+ "and key-file, or cleave.registry.etcd-api.insecure=true to accept that anyone on the network can "
+				+ "read and change the registry")
+		public boolean isSecureUnlessLoopback() {
+			if (!enabled || tls.enabled() || insecure) {
+				return true;
+			}
+			try {
+				return InetAddress.getByName(address).isLoopbackAddress();
+			}
+			catch (UnknownHostException ex) {
+				return true; // reported when the server binds, naming the address
+			}
+		}
+	}
+
+	/**
+	 * TLS on the etcd API, named after etcd's flags. Set both files to serve TLS; add a CA to require client
+	 * certificates it signed.
+	 *
+	 * @param certFile the server's certificate chain, PEM (etcd's {@code --cert-file})
+	 * @param keyFile the server's private key, PKCS#8 PEM ({@code --key-file})
+	 * @param trustedCaFile CA certificates, PEM, that client certificates must chain to ({@code --trusted-ca-file})
+	 * @param clientCertAuth require a client certificate signed by that CA ({@code --client-cert-auth})
+	 */
+	public record Tls(@Nullable Path certFile, @Nullable Path keyFile, @Nullable Path trustedCaFile,
+			@DefaultValue("false") boolean clientCertAuth) {
+
+		static final Tls NONE = new Tls(null, null, null, false);
+
+		public boolean enabled() {
+			return certFile != null;
+		}
+
+		@AssertTrue(message = "needs both cert-file and key-file, or neither")
+		public boolean isCertificateWithKey() {
+			return (certFile == null) == (keyFile == null);
+		}
+
+		@AssertTrue(message = "client-cert-auth needs cert-file, key-file and trusted-ca-file")
+		public boolean isClientAuthenticationComplete() {
+			return !clientCertAuth || (certFile != null && trustedCaFile != null);
+		}
 	}
 
 	/**
@@ -84,5 +149,38 @@ public record RegistryProperties(
 			@DefaultValue("") String zone,
 			@DefaultValue("100") @Min(0) int weight,
 			@DefaultValue Map<String, String> metadata) {
+	}
+
+	/**
+	 * Limits on what one request may carry, etcd's by default. The etcd API measures a request as etcd does, by its
+	 * encoded message; the Java and REST entrances by the bytes of the keys and values it carries.
+	 *
+	 * @param requestSize the largest write request (etcd's {@code --max-request-bytes}); larger ones fail with
+	 *     etcd's "request is too large", 413 on REST. The etcd API reads messages up to this plus 512 KiB, as etcd
+	 *     does, and drops larger ones unread; REST refuses bodies over it before reading them
+	 * @param keySize the longest key; PostgreSQL indexes keys, and its index entries hold at most about 2.7 KB
+	 * @param valueSize the largest value
+	 * @param txnOps the most compares, and the most operations per branch, of one transaction (etcd's
+	 *     {@code --max-txn-ops})
+	 * @param watchResponseSize watch responses larger than this are split: between revisions for every watch, and
+	 *     within a revision into {@code fragment}s for watches that asked for them (etcd splits at its request
+	 *     limit plus 512 KiB)
+	 */
+	public record Limits(
+			@DefaultValue("1536KB") @NotNull DataSize requestSize,
+			@DefaultValue("2KB") @NotNull DataSize keySize,
+			@DefaultValue("1536KB") @NotNull DataSize valueSize,
+			@DefaultValue("128") @Min(1) int txnOps,
+			@DefaultValue("2MB") @NotNull DataSize watchResponseSize) {
+
+		/** etcd's defaults. */
+		public static final Limits ETCD = new Limits(DataSize.ofKilobytes(1536), DataSize.ofKilobytes(2),
+				DataSize.ofKilobytes(1536), 128, DataSize.ofMegabytes(2));
+
+		@AssertTrue(message = "sizes must be positive")
+		public boolean isPositive() {
+			return requestSize.toBytes() > 0 && keySize.toBytes() > 0 && valueSize.toBytes() > 0
+					&& watchResponseSize.toBytes() > 0 && requestSize.toBytes() <= Integer.MAX_VALUE / 2;
+		}
 	}
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.cleave.registry.internal.StoreMaintenance;
 import io.cleave.testing.CleaveNode;
 import io.cleave.testing.EmbeddedPostgresServer;
 
@@ -116,5 +117,20 @@ class SharedRegistryOnPostgresTests {
 		long after = nodeB.bean(KeyValueStore.class).revision();
 		assertThat(after - before).isEqualTo(2L * perNode);
 		assertThat(revisions).allSatisfy(r -> assertThat(r).isBetween(before + 1, after));
+	}
+
+	@Test
+	void bothNodesHashTheSharedStoreAlikeAndReportItsRealSize() {
+		long revision = nodeA.bean(KeyValueStore.class).put(Put.of("/shared/hash/a", "1")).revision();
+		nodeB.bean(KeyValueStore.class).put(Put.of("/shared/hash/b", "2"));
+
+		StoreMaintenance.Hash onA = nodeA.bean(StoreMaintenance.class).hashKv(revision);
+		StoreMaintenance.Hash onB = nodeB.bean(StoreMaintenance.class).hashKv(revision);
+
+		assertThat(onA.value()).isEqualTo(onB.value());
+		assertThat(onA.revision()).isEqualTo(revision);
+		assertThat(nodeA.bean(StoreMaintenance.class).hashKv(revision - 1).value()).isNotEqualTo(onA.value());
+		StoreMaintenance.Size size = nodeB.bean(StoreMaintenance.class).size();
+		assertThat(size.bytesInUse()).isPositive().isLessThan(size.bytes());
 	}
 }

@@ -2,6 +2,8 @@ package io.cleave.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,19 +21,32 @@ public final class EmbeddedPostgresServer {
 
 	private static EmbeddedPostgres server;
 
+	private static Path dataDirectory;
+
 	private EmbeddedPostgresServer() {
 	}
 
+	/**
+	 * The server, started on first use. zonky stops it when the JVM exits and then deletes its data directory,
+	 * which is named here so that a test can check it.
+	 */
 	public static synchronized EmbeddedPostgres get() {
 		if (server == null) {
 			try {
-				server = EmbeddedPostgres.builder().start();
+				dataDirectory = Files.createTempDirectory("cleave-postgres-");
+				server = EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(true).start();
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("could not start the embedded PostgreSQL server", ex);
 			}
 		}
 		return server;
+	}
+
+	/** The running server's data directory. */
+	public static synchronized Path dataDirectory() {
+		get();
+		return dataDirectory;
 	}
 
 	/** Creates an empty database and returns its JDBC URL. */

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.boot.SpringApplication;
 
 /**
  * A real etcd (Debian's {@code etcd-server}, 3.4) in a child process: a one-member cluster on free loopback ports
@@ -56,12 +57,14 @@ public final class EtcdProcess implements BeforeAllCallback, AfterAllCallback, A
 	private static @Nullable EtcdProcess shared;
 
 	/**
-	 * One etcd for every Spring context test in this JVM that runs a node against etcd, started on first use and
-	 * stopped when the JVM exits — after the contexts, which the test framework closes first.
+	 * One etcd for every Spring context test in this JVM that runs a node against etcd, started on first use, and
+	 * stopped and its directory deleted when the JVM exits — after the contexts, which Spring Boot closes first.
 	 */
 	public static synchronized EtcdProcess shared() {
 		if (shared == null) {
-			shared = new EtcdProcess().start();
+			EtcdProcess etcd = new EtcdProcess().start();
+			SpringApplication.getShutdownHandlers().add(etcd::close);
+			shared = etcd;
 		}
 		return shared;
 	}

@@ -8,6 +8,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -35,6 +36,23 @@ class RegistryProblems {
 		String detail = ex.getMessage().startsWith(ETCD_PREFIX) ? ex.getMessage().substring(ETCD_PREFIX.length())
 				: ex.getMessage();
 		return problem(status, detail);
+	}
+
+	/** A request, key or value over the registry's limits: 413, naming the limit and its setting. */
+	@ExceptionHandler
+	ProblemDetail on(RegistryException.TooLarge ex) {
+		return problem(HttpStatus.CONTENT_TOO_LARGE, ex.explanation());
+	}
+
+	/** A body cut off at the limit is 413; any other unreadable body, 400. */
+	@ExceptionHandler
+	ProblemDetail on(HttpMessageNotReadableException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RequestBodyLimit.BodyTooLarge tooLarge) {
+				return problem(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+			}
+		}
+		return problem(HttpStatus.BAD_REQUEST, "request body is not valid JSON for this request");
 	}
 
 	@ExceptionHandler

@@ -9,18 +9,22 @@ import io.cleave.registry.RegistryProperties;
 import io.cleave.registry.Watches;
 import io.cleave.registry.internal.EventLog;
 import io.cleave.registry.internal.OnEmbeddedStore;
+import io.cleave.registry.internal.RequestLimits;
+import io.cleave.registry.internal.StoreMaintenance;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Serves etcd's v3 API from the embedded store; a node that uses an external etcd
- * ({@code cleave.registry.endpoints}) has nothing to serve.
+ * Serves etcd's v3 API from the embedded store, unless {@code cleave.registry.etcd-api.enabled} is false (then no
+ * gRPC port is opened); a node that uses an external etcd ({@code cleave.registry.endpoints}) has nothing to serve.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnEmbeddedStore.class)
+@ConditionalOnBooleanProperty(name = "cleave.registry.etcd-api.enabled", matchIfMissing = true)
 class EtcdApiConfiguration {
 
 	@Bean
@@ -30,11 +34,11 @@ class EtcdApiConfiguration {
 
 	@Bean
 	EtcdApiServer etcdApiServer(RegistryProperties properties, KeyValueStore store, Leases leases, Watches watches,
-			EventLog log, EtcdMember member) {
-		return new EtcdApiServer(properties.etcdApi(), List.of(
-				new KvService(store, member),
-				new WatchService(watches, store, member),
+			EventLog log, EtcdMember member, RequestLimits limits, StoreMaintenance maintenance) {
+		return new EtcdApiServer(properties.etcdApi(), limits.requestBytes(), List.of(
+				new KvService(store, member, limits),
+				new WatchService(watches, store, member, limits.watchResponseBytes()),
 				new LeaseService(leases, log::latestRevision, member),
-				new MaintenanceService(store, member)));
+				new MaintenanceService(store, maintenance, member)));
 	}
 }

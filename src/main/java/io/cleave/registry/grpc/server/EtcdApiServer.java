@@ -3,6 +3,7 @@ package io.cleave.registry.grpc.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 import io.cleave.registry.RegistryProperties;
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.slf4j.Logger;
@@ -33,16 +37,27 @@ final class EtcdApiServer implements SmartLifecycle {
 	/** etcd lets clients ping every 5 s (its --grpc-keepalive-min-time); gRPC's 5 min default would cut them off. */
 	private static final Duration PERMITTED_KEEP_ALIVE = Duration.ofSeconds(5);
 
+	/** etcd's allowance for gRPC's framing and a message's other fields on top of --max-request-bytes. */
+	static final int OVERHEAD_BYTES = 512 * 1024;
+
 	private final RegistryProperties.EtcdApi settings;
 
 	private final List<BindableService> services;
 
+	private final int maxInboundBytes;
+
 	/** Set while running; calls are served on virtual threads, as they block on the database. */
 	private volatile @Nullable Running running;
 
-	EtcdApiServer(RegistryProperties.EtcdApi settings, List<BindableService> services) {
+	/**
+	 * @param maxRequestBytes the largest request; like etcd, the server reads messages up to this plus
+	 *     {@value #OVERHEAD_BYTES} bytes (a write's encoding is checked against the limit itself) and refuses larger
+	 *     ones with {@code RESOURCE_EXHAUSTED} without reading them
+	 */
+	EtcdApiServer(RegistryProperties.EtcdApi settings, long maxRequestBytes, List<BindableService> services) {
 		this.settings = settings;
 		this.services = List.copyOf(services);
+		this.maxInboundBytes = Math.toIntExact(maxRequestBytes + OVERHEAD_BYTES);
 	}
 
 	/** The port the server listens on: the configured one, or the one the system chose for port 0. */
@@ -56,11 +71,14 @@ final class EtcdApiServer implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		ServerCredentials credentials = credentials(settings.tls());
 		ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 		NettyServerBuilder builder = NettyServerBuilder
-				.forAddress(new InetSocketAddress(settings.address(), settings.port()))
+				.forAddress(new InetSocketAddress(settings.address(), settings.port()), credentials)
 				.executor(executor)
-				.permitKeepAliveTime(PERMITTED_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+				.maxInboundMessageSize(maxInboundBytes)
+				.permitKeepAliveTime(PERMITTED_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS)
+				.fallbackHandlerRegistry(new UnsupportedServices());
 		services.forEach(builder::addService);
 		try {
 			running = new Running(builder.build().start(), executor);
@@ -70,7 +88,39 @@ final class EtcdApiServer implements SmartLifecycle {
 			throw new UncheckedIOException("could not serve etcd's API on " + settings.address() + ":"
 					+ settings.port() + " (cleave.registry.etcd-api.*)", ex);
 		}
-		log.info("Serving etcd's v3 API on {}:{}", settings.address(), port());
+		log.info("Serving etcd's v3 API on {}:{} ({})", settings.address(), port(), security());
+	}
+
+	private String security() {
+		if (!settings.tls().enabled()) {
+			return "plaintext";
+		}
+		return settings.tls().clientCertAuth() ? "TLS, client certificates required" : "TLS";
+	}
+
+	/** Plaintext, or TLS from PEM files, requiring client certificates signed by the trusted CA if asked to. */
+	private static ServerCredentials credentials(RegistryProperties.Tls tls) {
+		Path certFile = tls.certFile();
+		Path keyFile = tls.keyFile();
+		if (certFile == null || keyFile == null) {
+			return InsecureServerCredentials.create();
+		}
+		try {
+			TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder()
+					.keyManager(certFile.toFile(), keyFile.toFile());
+			Path trustedCa = tls.trustedCaFile();
+			if (trustedCa != null) {
+				builder.trustManager(trustedCa.toFile());
+			}
+			if (tls.clientCertAuth()) {
+				builder.clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+			}
+			return builder.build();
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new IllegalStateException("could not read the etcd API's TLS files (cleave.registry.etcd-api.tls.*): "
+					+ ex.getMessage(), ex);
+		}
 	}
 
 	@Override

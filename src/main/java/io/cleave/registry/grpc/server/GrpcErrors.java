@@ -32,6 +32,13 @@ final class GrpcErrors {
 				.asRuntimeException();
 	}
 
+	/** Answers a call Cleave does not implement with {@code UNIMPLEMENTED}, saying what it offers instead. */
+	static void unsupported(StreamObserver<?> observer, String call, String instead) {
+		observer.onError(Status.UNIMPLEMENTED
+				.withDescription("etcdserver: " + call + " is not supported by Cleave's etcd API; " + instead)
+				.asRuntimeException());
+	}
+
 	/** Answers a unary call with what {@code response} returns, or with the status its failure maps to. */
 	static <T> void respond(StreamObserver<T> observer, Supplier<T> response) {
 		T value;

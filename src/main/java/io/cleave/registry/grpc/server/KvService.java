@@ -15,6 +15,7 @@ import io.cleave.registry.grpc.etcd.RangeRequest;
 import io.cleave.registry.grpc.etcd.RangeResponse;
 import io.cleave.registry.grpc.etcd.TxnRequest;
 import io.cleave.registry.grpc.etcd.TxnResponse;
+import io.cleave.registry.internal.RequestLimits;
 import io.grpc.stub.StreamObserver;
 
 /** etcd's KV service: reads, writes, deletes, transactions and compaction on the store. */
@@ -26,10 +27,17 @@ final class KvService extends KVGrpc.KVImplBase {
 
 	private final EtcdResponses responses;
 
-	KvService(KeyValueStore store, EtcdMember member) {
+	private final RequestLimits limits;
+
+	/**
+	 * @param store the store behind the request limits, which check keys, values and operations
+	 * @param limits checked here too against the encoded size of writes, as etcd measures a request
+	 */
+	KvService(KeyValueStore store, EtcdMember member, RequestLimits limits) {
 		this.store = store;
 		this.member = member;
 		this.responses = new EtcdResponses(member);
+		this.limits = limits;
 	}
 
 	@Override
@@ -39,17 +47,26 @@ final class KvService extends KVGrpc.KVImplBase {
 
 	@Override
 	public void put(PutRequest request, StreamObserver<PutResponse> observer) {
-		respond(observer, () -> responses.put(store.put(EtcdRequests.put(request))));
+		respond(observer, () -> {
+			limits.checkRequestSize(request.getSerializedSize());
+			return responses.put(store.put(EtcdRequests.put(request)));
+		});
 	}
 
 	@Override
 	public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
-		respond(observer, () -> responses.delete(store.delete(EtcdRequests.delete(request))));
+		respond(observer, () -> {
+			limits.checkRequestSize(request.getSerializedSize());
+			return responses.delete(store.delete(EtcdRequests.delete(request)));
+		});
 	}
 
 	@Override
 	public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
-		respond(observer, () -> responses.txn(store.txn(EtcdRequests.txn(request))));
+		respond(observer, () -> {
+			limits.checkRequestSize(request.getSerializedSize());
+			return responses.txn(store.txn(EtcdRequests.txn(request)));
+		});
 	}
 
 	@Override

@@ -17,15 +17,19 @@ final class WatchService extends WatchGrpc.WatchImplBase {
 
 	private final EtcdMember member;
 
-	WatchService(Watches watches, KeyValueStore store, EtcdMember member) {
+	private final long responseLimit;
+
+	/** @param responseLimit the size above which watch responses are split, see {@link WatchResponses} */
+	WatchService(Watches watches, KeyValueStore store, EtcdMember member, long responseLimit) {
 		this.watches = watches;
 		this.store = store;
 		this.member = member;
+		this.responseLimit = responseLimit;
 	}
 
 	@Override
 	public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
-		WatchStream stream = new WatchStream(watches, store, member, responses);
+		WatchStream stream = new WatchStream(watches, store, member, responses, responseLimit);
 		// The client may vanish without a word; its watches must not outlive it.
 		var call = (ServerCallStreamObserver<WatchResponse>) responses;
 		call.setOnCancelHandler(stream::close);

@@ -46,6 +46,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 	private final StreamObserver<WatchResponse> responses;
 
+	private final long responseLimit;
+
 	/** Guarded by {@code this}. */
 	private final Map<Long, Watcher> watchers = new HashMap<>();
 
@@ -65,11 +67,13 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 	private final Condition writable = readiness.newCondition();
 
-	WatchStream(Watches watches, KeyValueStore store, EtcdMember member, StreamObserver<WatchResponse> responses) {
+	WatchStream(Watches watches, KeyValueStore store, EtcdMember member, StreamObserver<WatchResponse> responses,
+			long responseLimit) {
 		this.watches = watches;
 		this.store = store;
 		this.member = member;
 		this.responses = responses;
+		this.responseLimit = responseLimit;
 	}
 
 	@Override
@@ -188,7 +192,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 						"mvcc: duplicate watch ID provided on the WatchStream"));
 				return;
 			}
-			Watcher watcher = new Watcher(id);
+			Watcher watcher = new Watcher(id, create.getFragment());
 			watchers.put(id, watcher);
 			Watch watch;
 			try {
@@ -303,12 +307,15 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
 		private final long id;
 
+		private final boolean fragment;
+
 		private volatile @Nullable Watch watch;
 
 		private volatile boolean stopped;
 
-		Watcher(long id) {
+		Watcher(long id, boolean fragment) {
 			this.id = id;
+			this.fragment = fragment;
 		}
 
 		void start(Watch started) {
@@ -336,9 +343,9 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 		@Override
 		public void onEvents(long revision, List<WatchEvent> events) {
 			awaitWritable(this);
-			WatchResponse.Builder response = response(id, revision);
-			events.forEach(event -> response.addEvents(EtcdResponses.event(event)));
-			send(this, response.build());
+			for (WatchResponse response : WatchResponses.split(response(id, revision), events, responseLimit, fragment)) {
+				send(this, response);
+			}
 		}
 
 		/** Counts towards the stream's pending progress request if there is one, else is this watch's own. */

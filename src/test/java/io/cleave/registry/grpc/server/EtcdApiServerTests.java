@@ -34,11 +34,13 @@ import org.junit.jupiter.api.Test;
  */
 class EtcdApiServerTests {
 
+	private static final long LIMIT = RegistryProperties.Limits.ETCD.requestSize().toBytes();
+
 	private final CountDownLatch arrived = new CountDownLatch(1);
 
 	private final CountDownLatch answer = new CountDownLatch(1);
 
-	private final EtcdApiServer server = new EtcdApiServer(settings(0), List.of(new AnswersWhenTold()));
+	private final EtcdApiServer server = new EtcdApiServer(settings(0), LIMIT, List.of(new AnswersWhenTold()));
 
 	private ManagedChannel channel;
 
@@ -92,7 +94,8 @@ class EtcdApiServerTests {
 	@Test
 	void failsToStartOnATakenPortNamingTheSettings() throws IOException {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			EtcdApiServer second = new EtcdApiServer(settings(taken.getLocalPort()), List.of(new AnswersWhenTold()));
+			EtcdApiServer second = new EtcdApiServer(settings(taken.getLocalPort()), LIMIT,
+					List.of(new AnswersWhenTold()));
 
 			assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(second::start)
 					.withMessage("could not serve etcd's API on 127.0.0.1:" + taken.getLocalPort()
@@ -108,7 +111,7 @@ class EtcdApiServerTests {
 	}
 
 	private static RegistryProperties.EtcdApi settings(int port) {
-		return new RegistryProperties.EtcdApi("127.0.0.1", port);
+		return RegistryProperties.EtcdApi.loopback(port);
 	}
 
 	/** Answers {@code Status} once the test counts {@code answer} down. */

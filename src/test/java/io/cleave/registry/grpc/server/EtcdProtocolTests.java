@@ -19,7 +19,6 @@ import com.google.protobuf.ByteString;
 import io.cleave.registry.grpc.etcd.CompactionRequest;
 import io.cleave.registry.grpc.etcd.Compare;
 import io.cleave.registry.grpc.etcd.Event;
-import io.cleave.registry.grpc.etcd.HashRequest;
 import io.cleave.registry.grpc.etcd.KVGrpc;
 import io.cleave.registry.grpc.etcd.LeaseGrantRequest;
 import io.cleave.registry.grpc.etcd.LeaseGrpc;
@@ -30,6 +29,12 @@ import io.cleave.registry.grpc.etcd.RangeRequest;
 import io.cleave.registry.grpc.etcd.RangeResponse;
 import io.cleave.registry.grpc.etcd.RequestOp;
 import io.cleave.registry.grpc.etcd.StatusRequest;
+import io.cleave.registry.grpc.etcd.SnapshotRequest;
+import io.cleave.registry.grpc.etcd.DefragmentRequest;
+import io.cleave.registry.grpc.etcd.ClusterGrpc;
+import io.cleave.registry.grpc.etcd.MemberListRequest;
+import io.cleave.registry.grpc.etcd.AuthGrpc;
+import io.cleave.registry.grpc.etcd.AuthenticateRequest;
 import io.cleave.registry.grpc.etcd.StatusResponse;
 import io.cleave.registry.grpc.etcd.TxnRequest;
 import io.cleave.registry.grpc.etcd.TxnResponse;
@@ -295,9 +300,18 @@ class EtcdProtocolTests extends EtcdApiTestSupport {
 	}
 
 	@Test
-	void maintenanceCallsOtherThanStatusAreUnimplemented() {
-		assertThat(statusOf(() -> MaintenanceGrpc.newBlockingStub(channel).hash(HashRequest.getDefaultInstance())))
-				.startsWith("UNIMPLEMENTED");
+	void unsupportedCallsAreUnimplementedAndSayWhatToDoInstead() {
+		assertThat(statusOf(() -> MaintenanceGrpc.newBlockingStub(channel)
+				.defragment(DefragmentRequest.getDefaultInstance())))
+				.startsWith("UNIMPLEMENTED: etcdserver: Defragment is not supported")
+				.contains("cleave.registry.store.history-retention");
+		assertThat(statusOf(() -> MaintenanceGrpc.newBlockingStub(channel).snapshot(SnapshotRequest.getDefaultInstance())
+				.hasNext())).startsWith("UNIMPLEMENTED").contains("pg_dump");
+		assertThat(statusOf(() -> ClusterGrpc.newBlockingStub(channel).memberList(MemberListRequest.getDefaultInstance())))
+				.startsWith("UNIMPLEMENTED: etcdserver: etcdserverpb.Cluster/MemberList is not supported")
+				.contains("serves KV, Watch, Lease and Maintenance");
+		assertThat(statusOf(() -> AuthGrpc.newBlockingStub(channel).authenticate(AuthenticateRequest.getDefaultInstance())))
+				.startsWith("UNIMPLEMENTED").contains("cleave.registry.etcd-api.tls");
 	}
 
 	private long put(String name, String value) {

@@ -6,12 +6,15 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.cleave.testing.HostCommands;
+
+import org.jspecify.annotations.Nullable;
 
 /** Runs Debian's {@code etcdctl} 3.4 against one endpoint, the way a person at a shell would. */
 final class Etcdctl {
@@ -20,8 +23,24 @@ final class Etcdctl {
 
 	private final String endpoint;
 
+	private final List<String> options;
+
 	Etcdctl(int port) {
+		this(port, List.of());
+	}
+
+	private Etcdctl(int port, List<String> options) {
 		this.endpoint = "127.0.0.1:" + port;
+		this.options = List.copyOf(options);
+	}
+
+	/** etcdctl over TLS, trusting {@code ca}, with a client certificate and key if given (PEM files). */
+	static Etcdctl overTls(int port, Path ca, @Nullable Path cert, @Nullable Path key) {
+		List<String> options = new ArrayList<>(List.of("--cacert=" + ca));
+		if (cert != null && key != null) {
+			options.addAll(List.of("--cert=" + cert, "--key=" + key));
+		}
+		return new Etcdctl(port, options);
 	}
 
 	/** Runs a command to its end; fails unless it succeeds. */
@@ -76,6 +95,7 @@ final class Etcdctl {
 	private Process start(String... arguments) throws IOException {
 		List<String> command = new ArrayList<>(List.of(HostCommands.etcdctl().toString(), "--endpoints=" + endpoint,
 				"--dial-timeout=5s", "--command-timeout=10s"));
+		command.addAll(options);
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.environment().put("ETCDCTL_API", "3");
