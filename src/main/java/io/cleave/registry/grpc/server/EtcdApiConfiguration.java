@@ -10,6 +10,8 @@ import io.cleave.registry.Watches;
 import io.cleave.registry.internal.OnEmbeddedStore;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -35,5 +37,13 @@ class EtcdApiConfiguration {
 				new WatchService(watches, store, member),
 				new LeaseService(leases, store, member),
 				new MaintenanceService(store, member)));
+	}
+
+	/** Readiness: the node is not ready before etcd's API listens (see application.yml). */
+	@Bean
+	HealthIndicator etcdApiHealthIndicator(EtcdApiServer server, RegistryProperties properties) {
+		String address = properties.etcdApi().address();
+		return () -> server.isRunning() ? Health.up().withDetail("listening", address + ":" + server.port()).build()
+				: Health.outOfService().withDetail("waiting for", "etcd's v3 API to listen on " + address).build();
 	}
 }
