@@ -1,6 +1,7 @@
-# Sourced by ./mvnw: Cleave's build needs a JDK 21 or newer (jOOQ 3.21 runs inside Maven).
-# Keeps JAVA_HOME (or the java on PATH) when it is new enough; otherwise picks the newest
-# JDK 21+ installed in the usual places and says so; otherwise stops, saying what to install.
+# Sourced by ./mvnw, bin/cleave and the bench scripts: Cleave builds and runs on a JDK 21 or newer
+# (jOOQ 3.21 runs inside Maven). Keeps JAVA_HOME (or the java on PATH) when it is new enough; otherwise
+# picks the newest JDK 21+ installed in the usual places and says so; otherwise stops, saying what to
+# install. A sourcing script may set cleave_jdk_caller to its own name for that message (default mvnw).
 
 cleave_jdk_major() { # $1 = JDK home; prints its feature version, or nothing
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
@@ -40,7 +41,7 @@ cleave_select_jdk() {
     echo "Install one, e.g. 'apt-get install openjdk-21-jdk-headless' or a Temurin 21/25 JDK, or set JAVA_HOME to it." >&2
     exit 1
   fi
-  echo "mvnw: using JDK $cleave_best_major at $cleave_best (${cleave_current:-no JDK} is older than 21)" >&2
+  echo "${cleave_jdk_caller:-mvnw}: using JDK $cleave_best_major at $cleave_best (${cleave_current:-no JDK} is older than 21)" >&2
   JAVA_HOME="$cleave_best"
   export JAVA_HOME
 }

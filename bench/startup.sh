@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Startup benchmark for target/cleave.jar: time from process launch to /actuator/health "UP",
-# resident memory right after UP, and SIGTERM-to-exit time.
+# Startup benchmark for target/cleave.jar: time from process launch to /actuator/health "UP" (overall
+# status, readiness included), resident memory right after UP, and SIGTERM-to-exit time, for three ways
+# of starting the same jar, measured side by side in one run:
+#   jar        java -jar cleave.jar (the fat jar)
+#   extracted  java -jar cleave-app/cleave.jar (the layout of `java -Djarmode=tools -jar cleave.jar extract`)
+#   launcher   bin/cleave (that layout with the JDK AOT cache it trains; its one-off training is timed apart)
 #
-# Each of RUNS rounds starts Cleave twice in one fresh working directory (a copy of config/ and an
-# empty data dir): a "fresh" start (empty H2 database: migrations run) and then a "restart" on the
-# data that start left behind. The two kinds are reported separately.
+# Each of RUNS rounds starts every variant twice in a fresh working directory of its own (a copy of
+# config/ and an empty data dir): a "fresh" start (empty H2 database: migrations run) and then a
+# "restart" on the data that start left behind. Variants take turns within a round, so a change in the
+# machine's load hits them alike.
 #
 #   bench/startup.sh                     # RUNS=5, writes bench/results/startup.md and prints it
-#   RUNS=3 JAVA_OPTS='-Dspring.modulith.runtime.flyway-enabled=false' OUT=/tmp/x.md bench/startup.sh
+#   RUNS=3 VARIANTS='jar launcher' OUT=/tmp/x.md bench/startup.sh
 #
-# Environment: RUNS (5), JAVA_OPTS (extra JVM flags, default none), OUT (result file),
+# Environment: RUNS (5), VARIANTS ("jar extracted launcher"), JAVA_OPTS (extra JVM flags for every
+# variant, default none), OUT (result file),
 # UP_TIMEOUT (seconds to wait for UP, 120), STOP_TIMEOUT (seconds to wait for exit after SIGTERM, 60),
 # JAR (the jar to measure; default target/cleave.jar, built when missing),
 # JAVA_HOME (used when it is a JDK 21+; otherwise .mvn/jdk.sh picks one).
@@ -18,11 +24,15 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${RUNS:-5}"
+variants="${VARIANTS:-jar extracted launcher}"
 java_opts="${JAVA_OPTS:-}"
 out="${OUT:-$repo/bench/results/startup.md}"
 up_timeout="${UP_TIMEOUT:-120}"
 stop_timeout="${STOP_TIMEOUT:-60}"
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a positive integer (got '$runs')" >&2; exit 2; }
+for v in $variants; do
+  case "$v" in jar|extracted|launcher) ;; *) echo "VARIANTS: unknown variant '$v' (jar, extracted, launcher)" >&2; exit 2 ;; esac
+done
 
 log() { printf 'startup-bench: %s\n' "$*" >&2; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -33,11 +43,8 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # shellcheck source=/dev/null
 . "$repo/.mvn/jdk.sh"
 set +f
-if [ -n "${JAVA_HOME-}" ]; then
-  java="$JAVA_HOME/bin/java"
-else
-  java="$(command -v java)"
-fi
+java_home="${JAVA_HOME:-$cleave_current}"
+java="$java_home/bin/java"
 "$java" -version >/dev/null 2>&1 || { log "no working java at $java"; exit 1; }
 
 # ---- the jar: build it if missing, then benchmark a private copy ---------------------------------------
@@ -79,9 +86,27 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Others may rebuild target/ while this runs: a jar replaced under a running JVM breaks it.
-cp "$jar" "$work/cleave.jar"
-jar_mib="$(awk -v b="$(stat -c %s "$work/cleave.jar")" 'BEGIN { printf "%.1f", b / 1048576 }')"
+# Others may rebuild target/ while this runs: a jar replaced under a running JVM breaks it. Each variant
+# gets its own copy (the launcher keeps its layout and cache beside the jar it is given).
+mkdir -p "$work/jar" "$work/extracted" "$work/launcher"
+cp "$jar" "$work/jar/cleave.jar"
+cp "$jar" "$work/launcher/cleave.jar"
+jar_mib="$(awk -v b="$(stat -c %s "$work/jar/cleave.jar")" 'BEGIN { printf "%.1f", b / 1048576 }')"
+"$java" -Djarmode=tools -jar "$work/jar/cleave.jar" extract --destination "$work/extracted/cleave-app" >/dev/null
+layout_mib="$(du -sm "$work/extracted/cleave-app" | cut -f 1)"
+training_ms="n/a"
+cache_mib="n/a"
+if [[ " $variants " == *" launcher "* ]]; then
+  # The launcher's first start extracts and trains; time that apart from the starts measured below.
+  log "launcher: extracting and training the AOT cache (once per build)"
+  t_train="$(now_ms)"
+  JAVA_HOME="$java_home" JAVA_OPTS=-Dspring.context.exit=onRefresh CLEAVE_JAR="$work/launcher/cleave.jar" \
+    "$repo/bin/cleave" --server.port=0 --cleave.registry.etcd-api.port=0 \
+    --cleave.data-dir="$work/launcher/probe-data" >"$work/launcher/first.log" 2>&1 \
+    || { log "bin/cleave failed:"; tail -n 30 "$work/launcher/first.log" >&2; exit 1; }
+  training_ms=$(($(now_ms) - t_train))
+  cache_mib="$(du -m "$work/launcher/cleave-app/cleave.aot" | cut -f 1)"
+fi
 
 # A TCP port nobody listens on (checked on loopback; Cleave binds all interfaces). Bounded tries.
 free_port() {
@@ -99,16 +124,21 @@ free_port() {
 
 # One start: launch, poll health every 50 ms until UP, read RSS and Spring's ready time, SIGTERM,
 # wait for exit. Appends "kind run up_ms rss_mib ready_ms stop_ms exit_code" to $work/samples.
-measure() { # $1 = kind (fresh|restart), $2 = run number, $3 = working directory
-  local kind="$1" run="$2" dir="$3" port etcd_port t0 t_up up_ms rss_kb rss_mib ready stop_ms t_stop rc body
+measure() { # $1 = variant, $2 = kind (fresh|restart), $3 = run number, $4 = working directory
+  local variant="$1" kind="$2" run="$3" dir="$4" port etcd_port t0 t_up up_ms rss_kb rss_mib ready stop_ms t_stop rc body
   port="$(free_port)"
   etcd_port="$(free_port)"
   local logf="$dir/$kind.log"
+  local -a start
+  case "$variant" in
+    jar) start=("$java" $java_opts -jar "$work/jar/cleave.jar") ;;
+    extracted) start=("$java" $java_opts -jar "$work/extracted/cleave-app/cleave.jar") ;;
+    launcher) start=(env JAVA_HOME="$java_home" JAVA_OPTS="$java_opts" CLEAVE_JAR="$work/launcher/cleave.jar" \
+      "$repo/bin/cleave") ;;
+  esac
   t0="$(now_ms)"
-  # Word splitting of JAVA_OPTS is intended: it is a list of JVM flags.
-  # shellcheck disable=SC2086
-  (cd "$dir" && exec "$java" $java_opts -jar "$work/cleave.jar" \
-    --server.port="$port" --cleave.registry.etcd-api.port="$etcd_port" >"$logf" 2>&1) &
+  # The launcher execs java: $pid is the JVM in every variant.
+  (cd "$dir" && exec "${start[@]}" --server.port="$port" --cleave.registry.etcd-api.port="$etcd_port" >"$logf" 2>&1) &
   pid=$!
 
   local deadline=$((t0 + up_timeout * 1000))
@@ -122,12 +152,12 @@ measure() { # $1 = kind (fresh|restart), $2 = run number, $3 = working directory
     if ! alive "$pid"; then
       wait "$pid" && rc=0 || rc=$?
       pid=""
-      log "$kind run $run: the process exited ($rc) before UP; last log lines:"
+      log "$variant $kind run $run: the process exited ($rc) before UP; last log lines:"
       tail -n 30 "$logf" >&2
       return 1
     fi
     if [ "$(now_ms)" -ge "$deadline" ]; then
-      log "$kind run $run: not UP within ${up_timeout}s; last log lines:"
+      log "$variant $kind run $run: not UP within ${up_timeout}s; last log lines:"
       tail -n 30 "$logf" >&2
       return 1
     fi
@@ -148,7 +178,7 @@ measure() { # $1 = kind (fresh|restart), $2 = run number, $3 = working directory
     trap 'kill "$s" 2>/dev/null; exit 0' TERM
     sleep "$stop_timeout" & s=$!
     wait "$s"
-    echo "startup-bench: $kind run $run: no exit ${stop_timeout}s after SIGTERM, sending SIGKILL" >&2
+    echo "startup-bench: $variant $kind run $run: no exit ${stop_timeout}s after SIGTERM, sending SIGKILL" >&2
     kill -KILL "$pid" 2>/dev/null
   ) &
   watchdog=$!
@@ -159,27 +189,30 @@ measure() { # $1 = kind (fresh|restart), $2 = run number, $3 = working directory
   wait "$watchdog" 2>/dev/null || true
   watchdog=""
 
-  printf '%s %s %s %s %s %s %s\n' "$kind" "$run" "$up_ms" "$rss_mib" "$ready" "$stop_ms" "$rc" >>"$work/samples"
-  log "$kind run $run: UP after ${up_ms} ms, RSS ${rss_mib} MiB, Spring ready ${ready} ms, stopped in ${stop_ms} ms (exit $rc)"
+  printf '%s %s %s %s %s %s %s %s\n' "$variant" "$kind" "$run" "$up_ms" "$rss_mib" "$ready" "$stop_ms" "$rc" >>"$work/samples"
+  log "$variant $kind run $run: UP after ${up_ms} ms, RSS ${rss_mib} MiB, Spring ready ${ready} ms, stopped in ${stop_ms} ms (exit $rc)"
 }
 
 load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
-log "java: $java ($("$java" -version 2>&1 | head -n 1)); jar: ${jar_mib} MiB; runs: $runs; JAVA_OPTS: ${java_opts:-none}"
+log "java: $java ($("$java" -version 2>&1 | head -n 1)); jar: ${jar_mib} MiB; runs: $runs; variants: $variants; JAVA_OPTS: ${java_opts:-none}"
 : >"$work/samples"
 for run in $(seq 1 "$runs"); do
-  dir="$work/run-$run"
-  mkdir -p "$dir/data"
-  cp -R "$repo/config" "$dir/config"
-  measure fresh "$run" "$dir"
-  measure restart "$run" "$dir"
+  for variant in $variants; do
+    dir="$work/run-$run-$variant"
+    mkdir -p "$dir/data"
+    cp -R "$repo/config" "$dir/config"
+    measure "$variant" fresh "$run" "$dir"
+    measure "$variant" restart "$run" "$dir"
+  done
 done
 
 load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 
 # ---- report -------------------------------------------------------------------------------------------
-# min / median / max of column $2 (1-based within a sample line) for kind $1.
+# min / median / max of column $3 (1-based within a sample line) for variant $1 and kind $2.
 stats() {
-  awk -v kind="$1" -v col="$2" '$1 == kind && $col != "n/a" { print $col }' "$work/samples" | sort -g \
+  awk -v variant="$1" -v kind="$2" -v col="$3" '$1 == variant && $2 == kind && $col != "n/a" { print $col }' \
+    "$work/samples" | sort -g \
     | awk '{ v[NR] = $1 }
       END {
         if (NR == 0) { print "n/a | n/a | n/a"; exit }
@@ -188,7 +221,13 @@ stats() {
         printf fmt " | " fmt " | " fmt "\n", v[1], m, v[NR]
       }'
 }
-exit_codes() { awk -v kind="$1" '$1 == kind { print $7 }' "$work/samples" | sort | uniq -c | awk '{ printf "%s%s×%s", (NR > 1 ? ", " : ""), $2, $1 }'; }
+median() { stats "$1" "$2" "$3" | awk -F' [|] ' '{ print $2 }'; }
+ratio() { # median time to UP of variant $1 over the fat jar's, for kind $2
+  awk -v a="$(median "$1" "$2" 4)" -v b="$(median jar "$2" 4)" \
+    'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "×%.2f", a / b; else print "n/a" }'
+}
+exit_codes() { awk -v variant="$1" '$1 == variant { print $8 }' "$work/samples" | sort | uniq -c \
+  | awk '{ printf "%s%s×%s", (NR > 1 ? ", " : ""), $2, $1 }'; }
 
 commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git -C "$repo" status --porcelain 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
@@ -200,12 +239,15 @@ mkdir -p "$(dirname "$out")"
 {
   echo "# Cleave startup benchmark"
   echo
-  echo "Produced by \`bench/startup.sh\`. Each run starts \`java -jar cleave.jar\` in a fresh working"
-  echo "directory (copy of \`config/\`, empty \`data/\`): a **fresh** start (empty H2 database, migrations run),"
-  echo "then a **restart** on the data it left. Time to UP: process launch until \`GET /actuator/health\`"
-  echo "answers \`\"status\":\"UP\"\` (polled every 50 ms). RSS: \`VmRSS\` right after UP. Spring ready:"
-  echo "\`application_ready_time_seconds\` (measured by Spring from \`SpringApplication.run\`, so it excludes"
-  echo "JVM start). Shutdown: SIGTERM until the process has exited (graceful shutdown)."
+  echo "Produced by \`bench/startup.sh\`: the same jar started three ways, side by side in one run —"
+  echo "**jar** \`java -jar cleave.jar\`; **extracted** \`java -jar cleave-app/cleave.jar\` (the layout of"
+  echo "\`java -Djarmode=tools -jar cleave.jar extract\`); **launcher** \`bin/cleave\` (that layout with the JDK AOT"
+  echo "cache it trained beforehand). Each run starts every variant in a fresh working directory (copy of \`config/\`,"
+  echo "empty \`data/\`): a **fresh** start (empty H2 database, migrations run), then a **restart** on the data it left."
+  echo "Time to UP: process launch until \`GET /actuator/health\` answers \`\"status\":\"UP\"\` (polled every 50 ms; it"
+  echo "includes readiness: the store, etcd's API, the node's registration). RSS: \`VmRSS\` right after UP. Spring"
+  echo "ready: \`application_ready_time_seconds\` (from \`SpringApplication.run\`, so without JVM start). Shutdown:"
+  echo "SIGTERM until the process has exited (graceful shutdown)."
   echo
   echo "| | |"
   echo "|---|---|"
@@ -214,27 +256,37 @@ mkdir -p "$(dirname "$out")"
   echo "| JDK | $jdk |"
   echo "| JVM flags | ${java_opts:-none (JVM defaults)} |"
   echo "| CPUs | $(nproc) (${cpu_model:-unknown model}), ${mem_gib} GiB RAM |"
-  echo "| jar | ${jar_mib} MiB ($( [ "$jar" = "$repo/target/cleave.jar" ] && echo target/cleave.jar || echo "$jar")) |"
+  echo "| jar | ${jar_mib} MiB ($( [ "$jar" = "$repo/target/cleave.jar" ] && echo target/cleave.jar || echo "$jar")); extracted layout ${layout_mib} MiB |"
+  echo "| launcher's one-off extraction + training | ${training_ms} ms; AOT cache ${cache_mib} MiB |"
   echo "| load average (1/5/15 min) | before: $load_before; after: $load_after |"
-  echo "| runs | $runs fresh + $runs restarts |"
+  echo "| runs | $runs fresh + $runs restarts per variant |"
   echo
-  echo "| metric | kind | min | median | max |"
-  echo "|---|---|---:|---:|---:|"
+  echo "| metric | variant | kind | min | median | max |"
+  echo "|---|---|---|---:|---:|---:|"
   # metric label:column of the per-run table
-  for metric in "time to UP (ms):3" "Spring ready time (ms):5" "RSS after UP (MiB):4" "shutdown after SIGTERM (ms):6"; do
-    for kind in fresh restart; do
-      echo "| ${metric%:*} | $kind | $(stats "$kind" "${metric##*:}") |"
+  for metric in "time to UP (ms):4" "Spring ready time (ms):6" "RSS after UP (MiB):5" "shutdown after SIGTERM (ms):7"; do
+    for variant in $variants; do
+      for kind in fresh restart; do
+        echo "| ${metric%:*} | $variant | $kind | $(stats "$variant" "$kind" "${metric##*:}") |"
+      done
     done
   done
   echo
+  if [[ " $variants " == *" jar "* ]]; then
+    echo "Median time to UP relative to the fat jar (fresh / restart):"
+    for variant in $variants; do
+      [ "$variant" = jar ] || echo "$variant $(ratio "$variant" fresh) / $(ratio "$variant" restart);"
+    done
+    echo
+  fi
   echo "Exit codes after SIGTERM (143 = 128 + SIGTERM, the JVM's normal exit on that signal):"
-  echo "fresh $(exit_codes fresh); restart $(exit_codes restart)."
+  for variant in $variants; do echo "$variant $(exit_codes "$variant");"; done
   echo
   echo "<details><summary>All runs</summary>"
   echo
-  echo "| run | kind | time to UP (ms) | RSS (MiB) | Spring ready (ms) | shutdown (ms) | exit |"
-  echo "|---:|---|---:|---:|---:|---:|---:|"
-  awk '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, $1, $3, $4, $5, $6, $7 }' "$work/samples"
+  echo "| run | variant | kind | time to UP (ms) | RSS (MiB) | Spring ready (ms) | shutdown (ms) | exit |"
+  echo "|---:|---|---|---:|---:|---:|---:|---:|"
+  awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $3, $1, $2, $4, $5, $6, $7, $8 }' "$work/samples"
   echo
   echo "</details>"
 } >"$out"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates docker/compose.yaml without a Docker engine: renders it with `config` (which parses,
 # interpolates and checks it against the Compose Specification but starts nothing), then checks that
-# it refuses to render without POSTGRES_PASSWORD, which must never have a default.
+# it refuses to render without POSTGRES_PASSWORD, which must never have a default. Then checks, statically, that
+# the Dockerfile the compose file builds trains its AOT cache on the layout it runs (no engine here to build it).
 #
 # Uses `docker compose` (v2 plugin) if it works, else `docker-compose`; when neither is there and this
 # runs as root with apt-get, installs Debian's docker-compose. Usage: docker/check-compose.sh
@@ -47,7 +48,7 @@ trap 'rm -rf "$scratch"' EXIT
 run_config() { "${compose[@]}" --env-file "$scratch/empty.env" -f "$file" config; }
 
 # 1. Renders with the password set, and the values land where they should.
-say "1/2: POSTGRES_PASSWORD=$check_password ${compose[*]} -f docker/compose.yaml config"
+say "1/3: POSTGRES_PASSWORD=$check_password ${compose[*]} -f docker/compose.yaml config"
 if ! POSTGRES_PASSWORD="$check_password" run_config >"$scratch/rendered.yaml" 2>"$scratch/err.txt"; then
   cat "$scratch/err.txt" >&2
   fail "compose.yaml does not render"
@@ -62,7 +63,7 @@ say "    ok: renders ($(grep -c '' "$scratch/rendered.yaml") lines), db is postg
   "cleave waits for it healthy, runs profile postgres, port bound to 127.0.0.1"
 
 # 2. Refuses to render without it, naming the variable.
-say "2/2: ${compose[*]} -f docker/compose.yaml config  (POSTGRES_PASSWORD unset: must fail)"
+say "2/3: ${compose[*]} -f docker/compose.yaml config  (POSTGRES_PASSWORD unset: must fail)"
 if env -u POSTGRES_PASSWORD "${compose[@]}" --env-file "$scratch/empty.env" -f "$file" config \
     >/dev/null 2>"$scratch/err.txt"; then
   fail "compose.yaml renders without POSTGRES_PASSWORD: it must be required (\${POSTGRES_PASSWORD:?...})"
@@ -71,4 +72,16 @@ grep -q "set POSTGRES_PASSWORD" "$scratch/err.txt" \
   || fail "rendering without POSTGRES_PASSWORD failed, but not with the expected message:
 $(cat "$scratch/err.txt")"
 say "    ok: refused with: $(grep -v '^[[:space:]]*$' "$scratch/err.txt" | tail -n 1 | cut -c 1-300)"
-say "docker/compose.yaml is valid"
+# 3. The Dockerfile: the cache is trained on, checked against, and used with the same layout path.
+dockerfile="$here/Dockerfile"
+say "3/3: docker/Dockerfile trains its AOT cache on the layout it runs"
+cache="$(sed -n 's/.*-XX:AOTCacheOutput=\([^ ]*\) .*/\1/p' "$dockerfile")"
+[ -n "$cache" ] || fail "Dockerfile has no training run (-XX:AOTCacheOutput=...)"
+grep -q -- "extract --layers" "$dockerfile" || fail "Dockerfile does not extract the jar's layers"
+grep -q -- "-XX:AOTCacheOutput=$cache -Dspring.context.exit=onRefresh -jar /app/cleave.jar" "$dockerfile" \
+  || fail "the training run does not start /app/cleave.jar with spring.context.exit=onRefresh"
+grep -q -- "-XX:AOTCache=$cache -XX:AOTMode=on" "$dockerfile" || fail "the cache is not checked with AOTMode=on"
+grep -qF -- "ENTRYPOINT [\"java\", \"-XX:AOTCache=$cache\", \"-jar\", \"/app/cleave.jar\"]" "$dockerfile" \
+  || fail "ENTRYPOINT does not run /app/cleave.jar with -XX:AOTCache=$cache"
+say "    ok: trained into $cache from /app/cleave.jar, checked with AOTMode=on, used by the ENTRYPOINT"
+say "docker/compose.yaml and docker/Dockerfile are valid"

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.cleave.testing.CleaveProcess;
+import io.cleave.testing.CleaveProcess.Launch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +21,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Starts the packaged jar the way the README does, in a directory holding only {@code config/}: embedded
- * defaults, no broker, no external database. Runs after {@code package}, under Failsafe.
+ * Starts the packaged jar the ways the README does — {@code bin/cleave}, and plain {@code java -jar} — in a
+ * directory holding only {@code config/}: embedded defaults, no broker, no external database. Runs after
+ * {@code package}, under Failsafe.
  */
 class JarLaunchIT {
 
@@ -34,7 +36,7 @@ class JarLaunchIT {
 		copyConfig(workDir);
 		var log = workDir.resolve("cleave.log");
 
-		var node = startUntilUp(workDir, log, "--logging.structured.format.console=ecs");
+		var node = startUntilUp(Launch.LAUNCHER, workDir, log, "--logging.structured.format.console=ecs");
 		var cleave = node.process();
 		try {
 			var modules = json.readTree(node.get("/actuator/modulith").body());
@@ -70,7 +72,7 @@ class JarLaunchIT {
 		copyConfig(workDir);
 		for (var run = 1; run <= 2; run++) {
 			var log = workDir.resolve("cleave-" + run + ".log");
-			var cleave = startUntilUp(workDir, log).process();
+			var cleave = startUntilUp(Launch.JAR, workDir, log).process();
 			cleave.destroy();
 			assertThat(cleave.waitFor(60, TimeUnit.SECONDS)).isTrue();
 			var output = Files.readString(log);
@@ -88,10 +90,10 @@ class JarLaunchIT {
 	}
 
 	/** The jar on its own free ports (its etcd API too, so a local etcd or another node cannot be in the way). */
-	private static CleaveProcess startUntilUp(Path workDir, Path log, String... arguments) {
+	private static CleaveProcess startUntilUp(Launch launch, Path workDir, Path log, String... arguments) {
 		var withEtcdApiPort = new ArrayList<>(List.of(arguments));
 		withEtcdApiPort.add("--cleave.registry.etcd-api.port=0");
-		return CleaveProcess.startUntilUp(workDir, log, CleaveProcess.freePort(), Map.of(),
+		return CleaveProcess.startUntilUp(launch, workDir, log, CleaveProcess.freePort(), Map.of(),
 				withEtcdApiPort.toArray(String[]::new));
 	}
 

@@ -17,12 +17,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The packaged jar started with {@code java -jar}, as a user runs it: in its own process, so that tests can stop it
- * with SIGTERM or kill it with SIGKILL. Only for Failsafe tests, which run after {@code package}.
+ * The packaged jar started as a user runs it, in its own process, so that tests can stop it with SIGTERM or kill
+ * it with SIGKILL: through {@code bin/cleave} (extracted layout and AOT cache, the fast path; the first start after
+ * a build trains the cache once) or, for tests about the jar itself, with plain {@code java -jar}. Only for Failsafe
+ * tests, which run after {@code package}.
  */
 public final class CleaveProcess implements AutoCloseable {
 
-	private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+	/** How the jar is started. */
+	public enum Launch {
+		/** {@code bin/cleave}: the extracted layout with the JDK's AOT cache. */
+		LAUNCHER,
+		/** {@code java -jar cleave.jar}. */
+		JAR
+	}
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -44,7 +54,13 @@ public final class CleaveProcess implements AutoCloseable {
 	 */
 	public static CleaveProcess startUntilUp(Path workDir, Path log, int port, Map<String, String> environment,
 			String... arguments) {
-		CleaveProcess cleave = start(workDir, log, port, environment, arguments);
+		return startUntilUp(Launch.LAUNCHER, workDir, log, port, environment, arguments);
+	}
+
+	/** As {@link #startUntilUp(Path, Path, int, Map, String...)}, started the given way. */
+	public static CleaveProcess startUntilUp(Launch launch, Path workDir, Path log, int port,
+			Map<String, String> environment, String... arguments) {
+		CleaveProcess cleave = start(launch, workDir, log, port, environment, arguments);
 		try {
 			await().atMost(START_TIMEOUT)
 					.pollInterval(Duration.ofMillis(200))
@@ -54,27 +70,46 @@ public final class CleaveProcess implements AutoCloseable {
 		}
 		catch (RuntimeException | Error notUp) {
 			cleave.process.destroyForcibly();
-			throw notUp;
+			// The log usually sits in a temporary directory the test is about to delete: keep its end.
+			throw new AssertionError("Cleave did not come up; last lines of " + log + ":\n" + tail(log), notUp);
 		}
 	}
 
-	public static CleaveProcess start(Path workDir, Path log, int port, Map<String, String> environment,
-			String... arguments) {
+	public static CleaveProcess start(Launch launch, Path workDir, Path log, int port,
+			Map<String, String> environment, String... arguments) {
 		Path jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
 		assertThat(jar).as("packaged jar (run under Failsafe after package)").isRegularFile();
-		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--server.port=" + port));
+		// This JVM's JDK, for the launcher too (it would otherwise pick one itself).
+		Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+		List<String> command = new ArrayList<>(switch (launch) {
+			case JAR -> List.of(java.toString(), "-jar", jar.toString());
+			case LAUNCHER -> List.of(Path.of(System.getProperty("cleave.launcher", "bin/cleave")).toAbsolutePath()
+					.toString());
+		});
+		command.add("--server.port=" + port);
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command)
 				.directory(workDir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile());
+		builder.environment().put("JAVA_HOME", java.getParent().getParent().toString());
+		builder.environment().put("CLEAVE_JAR", jar.toString());
 		builder.environment().putAll(environment);
 		try {
 			return new CleaveProcess(builder.start(), port, log);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not start " + command, ex);
+		}
+	}
+
+	private static String tail(Path log) {
+		try {
+			List<String> lines = java.nio.file.Files.readAllLines(log);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+		}
+		catch (IOException | RuntimeException unreadable) {
+			return "(unreadable: " + unreadable + ")";
 		}
 	}
 

@@ -4,6 +4,7 @@ import io.cleave.CleaveProperties;
 import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.Leases;
 import io.cleave.registry.RegistryProperties;
+import io.cleave.registry.ServiceInstance;
 import io.cleave.registry.ServiceRegistry;
 import io.cleave.registry.Watches;
 
@@ -11,6 +12,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -49,5 +52,16 @@ class DiscoveryConfiguration {
 		BuildProperties buildProperties = build.getIfAvailable();
 		return new NodeRegistration(registry, properties.instance(), cleave.node().name(),
 				buildProperties == null ? null : buildProperties.getVersion());
+	}
+
+	/** Readiness: the node is not ready before its own instance is in the registry (see application.yml). */
+	@Bean
+	HealthIndicator nodeRegistrationHealthIndicator(NodeRegistration registration) {
+		return () -> {
+			ServiceInstance instance = registration.instance();
+			String key = "/cleave/services/" + instance.service() + "/" + instance.id();
+			return registration.registered() ? Health.up().withDetail("instance", key).build()
+					: Health.outOfService().withDetail("waiting for", "registration of " + key).build();
+		};
 	}
 }

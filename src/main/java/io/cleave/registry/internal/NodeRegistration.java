@@ -31,6 +31,8 @@ public final class NodeRegistration {
 
 	private final Map<String, URI> addresses = new LinkedHashMap<>();
 
+	private volatile boolean registered;
+
 	public NodeRegistration(ServiceRegistry registry, RegistryProperties.Instance settings, String nodeName,
 			@Nullable String version) {
 		this.registry = registry;
@@ -49,6 +51,12 @@ public final class NodeRegistration {
 	@EventListener
 	void on(ApplicationReadyEvent event) {
 		registry.registerWithNode(instance());
+		registered = true;
+	}
+
+	/** Whether this node's instance is registered: one of the things it must have done before it can serve. */
+	public boolean registered() {
+		return registered;
 	}
 
 	/** This node's instance as it is registered. */

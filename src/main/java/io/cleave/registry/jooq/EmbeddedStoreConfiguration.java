@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.jooq.DSLContext;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -58,5 +60,25 @@ class EmbeddedStoreConfiguration {
 	WatchHub registryWatchHub(JooqKeyValueStore store, RegistryProperties properties) {
 		RegistryProperties.Store settings = properties.store();
 		return new WatchHub(store, settings.pollInterval(), settings.progressInterval(), settings.watchBuffer());
+	}
+
+	/**
+	 * Readiness: the embedded store answers (its tables exist only once its migrations ran), read at its current
+	 * revision; an error makes the node unready (see application.yml).
+	 */
+	@Bean
+	HealthIndicator registryStoreHealthIndicator(JooqKeyValueStore store) {
+		return () -> {
+			try {
+				var positions = store.positions();
+				return Health.up()
+						.withDetail("revision", positions.revision())
+						.withDetail("compactRevision", positions.compactRevision())
+						.build();
+			}
+			catch (RuntimeException unreadable) {
+				return Health.down(unreadable).build();
+			}
+		};
 	}
 }

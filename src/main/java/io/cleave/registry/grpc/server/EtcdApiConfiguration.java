@@ -14,6 +14,8 @@ import io.cleave.registry.internal.StoreMaintenance;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -40,5 +42,13 @@ class EtcdApiConfiguration {
 				new WatchService(watches, store, member, limits.watchResponseBytes()),
 				new LeaseService(leases, log::latestRevision, member),
 				new MaintenanceService(store, maintenance, member)));
+	}
+
+	/** Readiness: the node is not ready before etcd's API listens (see application.yml). */
+	@Bean
+	HealthIndicator etcdApiHealthIndicator(EtcdApiServer server, RegistryProperties properties) {
+		String address = properties.etcdApi().address();
+		return () -> server.isRunning() ? Health.up().withDetail("listening", address + ":" + server.port()).build()
+				: Health.outOfService().withDetail("waiting for", "etcd's v3 API to listen on " + address).build();
 	}
 }
