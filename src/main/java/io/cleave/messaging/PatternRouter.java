@@ -5,8 +5,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import io.cleave.messaging.internal.TreePatternRouter;
-
 /**
  * Finds the data registered under the most specific pattern that matches a message, with Seneca's patrun rules.
  *
