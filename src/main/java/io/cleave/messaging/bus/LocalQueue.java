@@ -154,7 +154,8 @@ final class LocalQueue {
 		}
 		catch (Exception ex) {
 			meters.actFailed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-			throw new MessagingException(Status.INTERNAL, "The handler of " + name + " failed: " + describe(ex), ex);
+			// the cause stays with the exception (and the logs): the message is for callers, who need no internals
+			throw new MessagingException(Status.INTERNAL, "The handler of " + name + " failed", ex);
 		}
 	}
 
