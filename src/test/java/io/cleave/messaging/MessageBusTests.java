@@ -24,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -39,6 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
 		"cleave.messaging.redelivery.initial-backoff=20ms",
 		"cleave.messaging.redelivery.max-backoff=40ms",
 		"cleave.messaging.queue.poll-interval=200ms" })
+@Import(MessageBusTests.Handlers.class)
 class MessageBusTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
