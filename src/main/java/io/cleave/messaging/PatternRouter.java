@@ -5,8 +5,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import io.cleave.messaging.internal.TreePatternRouter;
-
 /**
  * Finds the data registered under the most specific pattern that matches a message, with Seneca's patrun rules.
  *
@@ -75,8 +73,8 @@ public interface PatternRouter<T> {
 
 	/**
 	 * The registered patterns that contain the partial one: each has every property of {@code partial}, with the same
-	 * value or any value where {@code partial} says {@code *}. The empty partial lists everything. Patterns come in
-	 * the order of precedence of rule (2): by their sorted property names, then values.
+	 * value or any value where {@code partial} says {@code *}. The empty partial lists everything. Patterns come
+	 * sorted pair by pair (name, then exact values before globs), each before the longer patterns that extend it.
 	 */
 	List<Entry<T>> list(Map<String, String> partial);
 

@@ -1,4 +1,4 @@
-package io.cleave.messaging.internal;
+package io.cleave.messaging;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,9 +9,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import io.cleave.messaging.Pattern;
-import io.cleave.messaging.PatternRouter;
-
 /**
  * A {@link PatternRouter} over an immutable trie whose levels are property names in alphabetical order, replaced
  * as a whole (path copying) on every change and read through one volatile reference.
@@ -20,8 +17,11 @@ import io.cleave.messaging.PatternRouter;
  * deepest one (rule 1) and, among equally deep ones, the first met (rule 2, since names are visited in alphabetical
  * order and exact values before globs). Each branch knows how deep its patterns go, so branches that cannot beat the
  * best pattern found so far are skipped. A lookup allocates nothing.
+ *
+ * <p>It sits beside its interface, package-private, because the interface's static factories name it: in an internal
+ * package the two packages would depend on each other.
  */
-public final class TreePatternRouter<T> implements PatternRouter<T> {
+final class TreePatternRouter<T> implements PatternRouter<T> {
 
 	private final boolean globs;
 
@@ -29,7 +29,7 @@ public final class TreePatternRouter<T> implements PatternRouter<T> {
 
 	private volatile Table<T> table = new Table<>(Node.empty(0), 0);
 
-	public TreePatternRouter(boolean globs) {
+	TreePatternRouter(boolean globs) {
 		this.globs = globs;
 	}
 
