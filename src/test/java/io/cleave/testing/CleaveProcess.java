@@ -44,7 +44,11 @@ public final class CleaveProcess implements AutoCloseable {
 	 */
 	public static CleaveProcess startUntilUp(Path workDir, Path log, int port, Map<String, String> environment,
 			String... arguments) {
-		CleaveProcess cleave = start(workDir, log, port, environment, arguments);
+		return awaitUp(start(workDir, log, port, environment, arguments));
+	}
+
+	private static CleaveProcess awaitUp(CleaveProcess cleave) {
+		Path log = cleave.log;
 		try {
 			await().atMost(START_TIMEOUT)
 					.pollInterval(Duration.ofMillis(200))
@@ -60,10 +64,33 @@ public final class CleaveProcess implements AutoCloseable {
 
 	public static CleaveProcess start(Path workDir, Path log, int port, Map<String, String> environment,
 			String... arguments) {
+		return start(workDir, log, port, environment, List.of("-jar", jar().toString()), arguments);
+	}
+
+	/**
+	 * {@link #startUntilUp} with the classes under {@code extraClasses} on the jar's class path, through Boot's
+	 * {@code PropertiesLauncher} (which every Boot jar carries): for test fixtures that must run inside the node.
+	 */
+	public static CleaveProcess startUntilUpWith(Path extraClasses, Path workDir, Path log, int port,
+			Map<String, String> environment, String... arguments) {
+		CleaveProcess cleave = start(workDir, log, port, environment, List.of("-cp", jar().toString(),
+				"-Dloader.path=" + extraClasses.toAbsolutePath(), "org.springframework.boot.loader.launch.PropertiesLauncher"),
+				arguments);
+		return awaitUp(cleave);
+	}
+
+	private static Path jar() {
 		Path jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
 		assertThat(jar).as("packaged jar (run under Failsafe after package)").isRegularFile();
+		return jar;
+	}
+
+	private static CleaveProcess start(Path workDir, Path log, int port, Map<String, String> environment,
+			List<String> launcher, String... arguments) {
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--server.port=" + port));
+		List<String> command = new ArrayList<>(List.of(java));
+		command.addAll(launcher);
+		command.add("--server.port=" + port);
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command)
 				.directory(workDir.toFile())
