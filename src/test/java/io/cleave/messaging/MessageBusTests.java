@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cleave.messaging.routing.PatternTable;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 import io.cleave.testing.FreshDataDirectory;
@@ -192,6 +193,20 @@ class MessageBusTests {
 						ex -> assertThat(ex.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+	@Test
+	void aHandlersPatternIsAdvertisedInTheRegistryAndWithdrawnWithIt(@Autowired PatternTable table) {
+		Registration registration = bus.handle("role:test,cmd:advertised", message -> null);
+		await().atMost(WAIT).until(() -> table.routes().stream()
+				.anyMatch(route -> route.queue().equals("cmd:advertised,role:test") && route.servedBy("cleave-1")));
+
+		registration.close();
+		await().atMost(WAIT).until(() -> table.routes().stream()
+				.noneMatch(route -> route.queue().equals("cmd:advertised,role:test")));
+		assertThatThrownBy(() -> bus.act(Map.of("role", "test", "cmd", "advertised")))
+				.isInstanceOfSatisfying(MessagingException.class,
+						ex -> assertThat(ex.status()).isEqualTo(Status.NOT_FOUND));
 	}
 
 	@Test

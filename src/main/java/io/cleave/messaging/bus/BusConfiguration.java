@@ -3,6 +3,7 @@ package io.cleave.messaging.bus;
 import io.cleave.CleaveProperties;
 import io.cleave.messaging.DeadLetters;
 import io.cleave.messaging.MessagingProperties;
+import io.cleave.messaging.routing.PatternTable;
 import io.cleave.messaging.transport.MessageTransport;
 
 import io.micrometer.core.instrument.Gauge;
@@ -50,12 +51,13 @@ class BusConfiguration {
 
 	@Bean
 	DurableMessageBus messageBus(Messages messages, MessageTransport transport, Outbox outbox, Relay relay,
-			LocalQueues queues, QueueStates states, ProcessedMessages processed, DeadLetterStore deadLetters,
+			LocalQueues queues, QueueStates states, PatternTable table, ProcessedMessages processed,
+			DeadLetterStore deadLetters,
 			SimpleAsyncTaskScheduler messagingConsumerExecutor, PlatformTransactionManager transactions,
 			MeterRegistry meters, MessagingProperties properties) {
 		var services = new LocalQueue.Services(messages, properties, new TransactionTemplate(transactions), processed,
 				deadLetters, outbox, messagingConsumerExecutor, messagingConsumerExecutor, meters);
-		return new DurableMessageBus(messages, transport, outbox, relay, queues, states, services, properties);
+		return new DurableMessageBus(messages, transport, outbox, relay, queues, states, table, services, properties);
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 
@@ -18,6 +19,8 @@ import io.cleave.messaging.MessagingProperties;
 import io.cleave.messaging.Pattern;
 import io.cleave.messaging.PatternRouter;
 import io.cleave.messaging.Registration;
+import io.cleave.messaging.routing.PatternRoute;
+import io.cleave.messaging.routing.PatternTable;
 import io.cleave.messaging.transport.Envelope;
 import io.cleave.messaging.transport.MessageTransport;
 import io.cleave.status.Status;
@@ -50,12 +53,16 @@ final class DurableMessageBus implements MessageBus, MessageQueues {
 
 	private final Duration actTimeout;
 
-	private final PatternRouter<String> patterns = PatternRouter.create();
+	private final PatternTable table;
+
+	/** This node's handlers: routed by at once, while the registry's table catches up with them. */
+	private final PatternRouter<Pattern> patterns = PatternRouter.create();
 
 	private final Map<String, Set<String>> subscribers = new ConcurrentHashMap<>();
 
 	DurableMessageBus(Messages messages, MessageTransport transport, Outbox outbox, Relay relay, LocalQueues queues,
-			QueueStates states, LocalQueue.Services services, MessagingProperties properties) {
+			QueueStates states, PatternTable table, LocalQueue.Services services, MessagingProperties properties) {
+		this.table = table;
 		this.messages = messages;
 		this.transport = transport;
 		this.outbox = outbox;
@@ -122,9 +129,10 @@ final class DurableMessageBus implements MessageBus, MessageQueues {
 			if (patterns.findExact(parsed.properties()) != null) {
 				throw new MessagingException(Status.ALREADY_EXISTS, "This node already has a handler for " + queue);
 			}
-			patterns.add(parsed, queue);
+			patterns.add(parsed, parsed);
 		}
 		Registration registration = register(queue, null, parsed, handler);
+		table.advertise(parsed, queue);
 		return new Registration() {
 
 			@Override
@@ -134,6 +142,7 @@ final class DurableMessageBus implements MessageBus, MessageQueues {
 
 			@Override
 			public void close() {
+				table.withdraw(parsed);
 				synchronized (patterns) {
 					patterns.remove(parsed);
 				}
@@ -179,12 +188,22 @@ final class DurableMessageBus implements MessageBus, MessageQueues {
 		};
 	}
 
+	/**
+	 * The queue of the most specific pattern matching {@code body}, on this node or any other: the registry's table
+	 * knows every node's patterns, this node's own router knows its latest ones before the table's watch delivers
+	 * them. Of two different matches the one with more properties wins, as in the router itself.
+	 */
 	private String route(ObjectNode body) {
-		String queue = patterns.find(Messages.subject(body));
-		if (queue == null) {
-			throw new MessagingException(Status.NOT_FOUND, "No handler matches " + Messages.subject(body));
+		Map<String, String> subject = Messages.subject(body);
+		Pattern local = patterns.find(subject);
+		PatternRoute remote = table.route(subject).orElse(null);
+		if (remote != null && (local == null || remote.pattern().size() > local.size())) {
+			return remote.queue();
 		}
-		return queue;
+		if (local == null) {
+			throw new MessagingException(Status.NOT_FOUND, "No handler matches " + new TreeMap<>(subject));
+		}
+		return local.toString();
 	}
 
 	private void enqueue(List<Envelope> envelopes) {
