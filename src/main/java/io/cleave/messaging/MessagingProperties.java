@@ -16,12 +16,29 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param actTimeout how long {@code act} waits for the reply before failing with DEADLINE_EXCEEDED
  * @param redelivery how a failed {@code send}/{@code publish} delivery is retried before it is dead-lettered
+ * @param queue how this node consumes its durable queues
  */
 @Validated
 @ConfigurationProperties("cleave.messaging")
 public record MessagingProperties(
 		@DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration actTimeout,
-		@DefaultValue @Valid Redelivery redelivery) {
+		@DefaultValue @Valid Redelivery redelivery,
+		@DefaultValue @Valid Queue queue) {
+
+	/**
+	 * Consumption of each durable queue.
+	 *
+	 * @param consumers competing consumers per queue on this node (messages of one queue handled concurrently)
+	 * @param buffer messages of one queue held in memory at once (buffered or being handled); the rest wait in the
+	 *     database, so a slow handler makes its queue longer, never this node's heap
+	 * @param pollInterval how often queues are checked for messages this node was not told about (written by other
+	 *     nodes, released by a crashed one, resubmitted dead letters)
+	 */
+	public record Queue(
+			@DefaultValue("4") @Min(1) int consumers,
+			@DefaultValue("256") @Min(1) int buffer,
+			@DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration pollInterval) {
+	}
 
 	/**
 	 * Exponential backoff between delivery attempts.

@@ -31,4 +31,11 @@ public interface ServiceRegistry {
 
 	/** Removes an instance; false if it was not registered. */
 	boolean deregister(String service, String id);
+
+	/**
+	 * The id of this node's lease, for other registrations that must vanish with the node; 0 before the registry has
+	 * started. A lease that was lost (a long pause) is replaced by a new one, so callers compare it with the lease
+	 * they wrote under and write again when it changed.
+	 */
+	long nodeLease();
 }

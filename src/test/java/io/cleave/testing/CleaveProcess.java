@@ -60,7 +60,33 @@ public final class CleaveProcess implements AutoCloseable {
 	/** As {@link #startUntilUp(Path, Path, int, Map, String...)}, started the given way. */
 	public static CleaveProcess startUntilUp(Launch launch, Path workDir, Path log, int port,
 			Map<String, String> environment, String... arguments) {
-		CleaveProcess cleave = start(launch, workDir, log, port, environment, arguments);
+		return awaitUp(start(launch, workDir, log, port, environment, arguments));
+	}
+
+	/**
+	 * {@link #startUntilUp} with the classes under {@code extraClasses} on the jar's class path, through Boot's
+	 * {@code PropertiesLauncher} (which every Boot jar carries): for test fixtures that must run inside the node.
+	 */
+	public static CleaveProcess startUntilUpWith(Path extraClasses, Path workDir, Path log, int port,
+			Map<String, String> environment, String... arguments) {
+		return awaitUp(start(List.of(java().toString(), "-cp", jar().toString(),
+				"-Dloader.path=" + extraClasses.toAbsolutePath(),
+				"org.springframework.boot.loader.launch.PropertiesLauncher"), workDir, log, port, environment,
+				arguments));
+	}
+
+	public static CleaveProcess start(Launch launch, Path workDir, Path log, int port,
+			Map<String, String> environment, String... arguments) {
+		List<String> launcher = switch (launch) {
+			case JAR -> List.of(java().toString(), "-jar", jar().toString());
+			case LAUNCHER -> List.of(Path.of(System.getProperty("cleave.launcher", "bin/cleave")).toAbsolutePath()
+					.toString());
+		};
+		return start(launcher, workDir, log, port, environment, arguments);
+	}
+
+	private static CleaveProcess awaitUp(CleaveProcess cleave) {
+		Path log = cleave.log;
 		try {
 			await().atMost(START_TIMEOUT)
 					.pollInterval(Duration.ofMillis(200))
@@ -75,25 +101,18 @@ public final class CleaveProcess implements AutoCloseable {
 		}
 	}
 
-	public static CleaveProcess start(Launch launch, Path workDir, Path log, int port,
+	private static CleaveProcess start(List<String> launcher, Path workDir, Path log, int port,
 			Map<String, String> environment, String... arguments) {
-		Path jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
-		assertThat(jar).as("packaged jar (run under Failsafe after package)").isRegularFile();
-		// This JVM's JDK, for the launcher too (it would otherwise pick one itself).
-		Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-		List<String> command = new ArrayList<>(switch (launch) {
-			case JAR -> List.of(java.toString(), "-jar", jar.toString());
-			case LAUNCHER -> List.of(Path.of(System.getProperty("cleave.launcher", "bin/cleave")).toAbsolutePath()
-					.toString());
-		});
+		List<String> command = new ArrayList<>(launcher);
 		command.add("--server.port=" + port);
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command)
 				.directory(workDir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile());
-		builder.environment().put("JAVA_HOME", java.getParent().getParent().toString());
-		builder.environment().put("CLEAVE_JAR", jar.toString());
+		// This JVM's JDK, for the launcher too (it would otherwise pick one itself).
+		builder.environment().put("JAVA_HOME", java().getParent().getParent().toString());
+		builder.environment().put("CLEAVE_JAR", jar().toString());
 		builder.environment().putAll(environment);
 		try {
 			return new CleaveProcess(builder.start(), port, log);
@@ -101,6 +120,16 @@ public final class CleaveProcess implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not start " + command, ex);
 		}
+	}
+
+	private static Path jar() {
+		Path jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
+		assertThat(jar).as("packaged jar (run under Failsafe after package)").isRegularFile();
+		return jar;
+	}
+
+	private static Path java() {
+		return Path.of(ProcessHandle.current().info().command().orElseThrow());
 	}
 
 	private static String tail(Path log) {

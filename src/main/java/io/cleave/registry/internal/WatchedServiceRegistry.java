@@ -188,6 +188,11 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		return true;
 	}
 
+	@Override
+	public long nodeLease() {
+		return running ? nodeLease : 0;
+	}
+
 	private long write(ServiceInstance instance, long lease) {
 		// Re-registering clears a deregistration marker a watcher might otherwise pair with a later delete.
 		return kv.txn(new Txn(List.of(), List.of(Put.of(instance.key(), codec.encode(instance)).withLease(lease),
