@@ -30,8 +30,7 @@ final class BusNode implements AutoCloseable {
 			Path dataDir = Files.createTempDirectory("cleave-bus-bench-");
 			var builder = new SpringApplicationBuilder(CleaveApplication.class)
 					.web(WebApplicationType.NONE)
-					.properties("cleave.data-dir=" + dataDir, "cleave.registry.etcd-api.port=0",
-							"logging.level.root=warn", "spring.main.banner-mode=off");
+					.properties("logging.level.root=warn", "spring.main.banner-mode=off");
 			if (database.equals("postgres")) {
 				String url = EmbeddedPostgresServer.createDatabase("bus_bench");
 				builder.profiles("postgres")
@@ -40,7 +39,9 @@ final class BusNode implements AutoCloseable {
 			else if (!database.equals("h2")) {
 				throw new IllegalArgumentException("database must be h2 or postgres, not " + database);
 			}
-			return new BusNode(builder.run(), dataDir);
+			// arguments: they outrank ./config/application.yml, default properties do not
+			return new BusNode(builder.run("--cleave.data-dir=" + dataDir, "--cleave.registry.etcd-api.port=0"),
+					dataDir);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

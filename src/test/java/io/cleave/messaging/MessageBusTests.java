@@ -82,6 +82,17 @@ class MessageBusTests {
 	/** Handlers declared the annotated way, as a module would. */
 	static class TestHandlers {
 
+		private final Recorder recorder;
+
+		TestHandlers(Recorder recorder) {
+			this.recorder = recorder;
+		}
+
+		@TopicSubscriber(topic = "alerts", queue = "pager")
+		void page(JsonNode alert) {
+			recorder.saw("pager", alert);
+		}
+
 		@PatternHandler("role:test,cmd:positive")
 		Answer positive(Positive request) {
 			return new Answer(request.Value() > 0);
@@ -116,8 +127,8 @@ class MessageBusTests {
 	static class Handlers {
 
 		@Bean
-		TestHandlers testHandlers() {
-			return new TestHandlers();
+		TestHandlers testHandlers(Recorder recorder) {
+			return new TestHandlers(recorder);
 		}
 
 		@Bean
@@ -321,6 +332,13 @@ class MessageBusTests {
 		assertThat(recorder.seenBy("audit")).doesNotHaveDuplicates();
 		assertThat(consumersUsed).containsExactlyInAnyOrder(0, 1);
 		assertThat(recorder.seenBy("archive")).isEmpty();
+	}
+
+	@Test
+	void anAnnotatedSubscriberGetsWhatIsPublishedToItsTopic() {
+		bus.publish("alerts", Map.of("n", "disk full"));
+
+		await().atMost(WAIT).until(() -> recorder.seenBy("pager").contains("disk full"));
 	}
 
 	@Test

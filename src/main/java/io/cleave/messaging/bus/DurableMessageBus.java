@@ -35,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The message bus over durable queues: {@code act} goes straight to the transport, {@code send} and {@code publish}
  * write to the outbox in the caller's transaction and wake the relay once it commits.
  */
-final class DurableMessageBus implements MessageBus, MessageQueues {
+final class DurableMessageBus implements MessageBus, MessageQueues, AutoCloseable {
 
 	private final Messages messages;
 
@@ -221,6 +221,12 @@ final class DurableMessageBus implements MessageBus, MessageQueues {
 		else {
 			wake.run();
 		}
+	}
+
+	/** Stops the consumers of every queue when the node stops (Spring calls it; the handlers' beans are still up). */
+	@Override
+	public void close() {
+		queues.all().forEach(LocalQueue::close);
 	}
 
 	@Override

@@ -124,6 +124,12 @@ final class LocalQueue {
 		}
 	}
 
+	/** Stops every consumer (the node is stopping); messages not yet handled stay claimed until the next start. */
+	void close() {
+		closed = true;
+		consumers.forEach(consumer -> consumer.running = false);
+	}
+
 	/** Buffers a claimed message; the future completes once it was handled or dead-lettered. */
 	CompletableFuture<Void> offer(Envelope envelope) {
 		var done = new CompletableFuture<Void>();
