@@ -1,0 +1,67 @@
+package io.cleave.gateway.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import io.cleave.gateway.GatewayProperties;
+import io.cleave.rpc.CallContext;
+import io.cleave.rpc.Deadline;
+import io.cleave.rpc.RpcInvoker;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * goms' RPC-over-HTTP convention: {@code POST /api/{service}/{method}} with the request as a JSON body (none at all
+ * counts as {@code {}}), the response as JSON, and failures as problem details with real status codes
+ * ({@link RpcProblems}).
+ */
+@RestController
+class RpcController {
+
+	private final RpcInvoker invoker;
+
+	private final GatewayProperties properties;
+
+	RpcController(RpcInvoker invoker, GatewayProperties properties) {
+		this.invoker = invoker;
+		this.properties = properties;
+	}
+
+	// Any request content type: goms' clients post JSON without saying so, and curl -d says form-urlencoded. The body
+	// is read raw, because Spring rebuilds a form-urlencoded body from the request parameters.
+	@PostMapping(path = "/api/{service}/{method}", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<String> call(@PathVariable String service, @PathVariable String method,
+			HttpServletRequest http, @Nullable Principal principal) throws IOException {
+		String request = new String(body(http), StandardCharsets.UTF_8);
+		CallContext context = new CallContext(Deadline.after(properties.requestTimeout()),
+				principal == null ? CallContext.ANONYMOUS : principal.getName(), Map.of());
+		String response = context.run(() -> invoker.invoke(service, method, request, properties.requestTimeout()));
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
+	}
+
+	private byte[] body(HttpServletRequest http) throws IOException {
+		long limit = properties.maxRequestSize().toBytes();
+		byte[] body = http.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+		if (body.length > limit) {
+			throw new RequestTooLarge(limit);
+		}
+		return body;
+	}
+
+	/** A body larger than {@code cleave.gateway.max-request-size}. */
+	static final class RequestTooLarge extends RuntimeException {
+
+		RequestTooLarge(long limit) {
+			super("the request body exceeds " + limit + " bytes (cleave.gateway.max-request-size)");
+		}
+	}
+}
