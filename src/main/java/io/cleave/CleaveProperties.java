@@ -1,6 +1,7 @@
 package io.cleave;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -30,13 +31,26 @@ public record CleaveProperties(
 	 * This process's identity among the nodes of one deployment.
 	 *
 	 * @param name unique per node; a DNS label (lower-case letters, digits and inner hyphens, at most 63)
+	 * @param modules the application modules this node hosts, by name ({@code kv}, {@code shop.orders}); empty (the
+	 *     default) hosts every module. Calls to a module hosted elsewhere travel by {@code cleave.transport.rpc}.
 	 */
 	public record Node(
 			@DefaultValue("cleave-1")
 			@NotNull
 			@Pattern(regexp = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?",
 					message = "must be a DNS label: lower-case letters, digits and inner '-', at most 63 characters")
-			String name) {
+			String name,
+			@DefaultValue List<String> modules) {
+
+		public Node {
+			modules = List.copyOf(modules);
+		}
+
+		/** Whether this node hosts {@code module}, or the module {@code module} is nested in. */
+		public boolean hosts(String module) {
+			return modules.isEmpty() || modules.stream()
+					.anyMatch(hosted -> module.equals(hosted) || module.startsWith(hosted + "."));
+		}
 	}
 
 	/**

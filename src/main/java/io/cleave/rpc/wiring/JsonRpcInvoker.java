@@ -1,0 +1,74 @@
+package io.cleave.rpc.wiring;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.cleave.rpc.InvalidRequestException;
+import io.cleave.rpc.RpcInvoker;
+import io.cleave.rpc.endpoint.MethodDescriptor;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Calls by name with JSON: reads the request record from JSON, calls through the same transport a proxy would use,
+ * and writes the response record back as JSON.
+ */
+final class JsonRpcInvoker implements RpcInvoker {
+
+	/** Jackson names types in backquotes with their package; a caller needs only the simple name. */
+	private static final Pattern QUALIFIED_TYPE = Pattern.compile("`(?:[\\w$]+\\.)+([\\w$]+)`");
+
+	private final RpcClients clients;
+
+	private final JsonMapper json;
+
+	JsonRpcInvoker(RpcClients clients, JsonMapper json) {
+		this.clients = clients;
+		this.json = json;
+	}
+
+	@Override
+	public String invoke(String service, String method, String jsonRequest, Duration timeout) {
+		MethodDescriptor rpc = clients.catalog().method(service, method);
+		Object request = read(rpc, jsonRequest.isBlank() ? "{}" : jsonRequest);
+		Object response = clients.transportFor(clients.catalog().find(rpc.service()).orElseThrow())
+				.invoke(rpc, request, clients.newContext(timeout));
+		return json.writeValueAsString(response);
+	}
+
+	private Object read(MethodDescriptor rpc, String body) {
+		Object request;
+		try {
+			request = json.readValue(body, rpc.requestType());
+		}
+		catch (StreamReadException malformed) {
+			throw new InvalidRequestException("", "malformed JSON"
+					+ (malformed.getLocation() == null ? "" : " at line " + malformed.getLocation().getLineNr()
+							+ ", column " + malformed.getLocation().getColumnNr())
+					+ ": " + simpleNames(malformed.getOriginalMessage()));
+		}
+		catch (JacksonException unreadable) {
+			throw new InvalidRequestException(path(unreadable), simpleNames(unreadable.getOriginalMessage()));
+		}
+		if (request == null) {
+			throw new InvalidRequestException("", "the request must be a JSON object, found null");
+		}
+		return request;
+	}
+
+	/** {@code items[0].sku}: the path Jackson was reading when it failed. */
+	private static String path(JacksonException failure) {
+		return failure.getPath().stream()
+				.map(reference -> reference.getPropertyName() != null ? "." + reference.getPropertyName()
+						: "[" + reference.getIndex() + "]")
+				.collect(Collectors.joining())
+				.replaceFirst("^\\.", "");
+	}
+
+	private static String simpleNames(String message) {
+		return QUALIFIED_TYPE.matcher(message).replaceAll("`$1`");
+	}
+}

@@ -1,0 +1,97 @@
+package io.cleave.rpc.wiring;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.cleave.rpc.RpcService;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionBuilder;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Finds the {@link RpcService} interfaces under the application's packages and registers, for each, the client proxy
+ * as the primary bean of that type: injecting the interface gets the proxy (and its endpoint chain), never the
+ * implementation, whether the service runs in this JVM or on another node.
+ */
+final class RpcServiceScanner implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
+
+	/** Suffix of the proxies' bean names, which are the interface names plus this. */
+	static final String PROXY_SUFFIX = "#rpcClient";
+
+	private Environment environment = new StandardEnvironment();
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+		BeanFactory beans = (BeanFactory) registry;
+		Map<Class<?>, String> modules = scan(beans);
+		registry.registerBeanDefinition(ServiceTypes.class.getName(), BeanDefinitionBuilder
+				.genericBeanDefinition(ServiceTypes.class, () -> new ServiceTypes(modules))
+				.getBeanDefinition());
+		modules.keySet().forEach(type -> registry.registerBeanDefinition(type.getName() + PROXY_SUFFIX, proxy(type, beans)));
+	}
+
+	private static <T> AbstractBeanDefinition proxy(Class<T> type, BeanFactory beans) {
+		AbstractBeanDefinition definition = BeanDefinitionBuilder
+				.genericBeanDefinition(type, () -> beans.getBean(RpcClients.class).proxy(type))
+				.getBeanDefinition();
+		definition.setPrimary(true);
+		definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+		return definition;
+	}
+
+	@Override
+	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+	}
+
+	/** Every {@code @RpcService} interface, with the module it belongs to. */
+	private Map<Class<?>, String> scan(BeanFactory beans) {
+		List<String> roots = AutoConfigurationPackages.has(beans) ? AutoConfigurationPackages.get(beans) : List.of();
+		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false,
+				environment) {
+			@Override
+			protected boolean isCandidateComponent(AnnotatedBeanDefinition definition) {
+				return definition.getMetadata().isIndependent(); // interfaces too, unlike component scanning
+			}
+		};
+		scanner.addIncludeFilter(new AnnotationTypeFilter(RpcService.class, false, true));
+		Map<Class<?>, String> modules = new LinkedHashMap<>();
+		for (String root : roots) {
+			for (BeanDefinition candidate : scanner.findCandidateComponents(root)) {
+				Class<?> type = ClassUtils.resolveClassName(candidate.getBeanClassName(), ClassUtils.getDefaultClassLoader());
+				modules.putIfAbsent(type, moduleOf(type, roots));
+			}
+		}
+		return modules;
+	}
+
+	/** The package of {@code type} relative to the application's root package: Spring Modulith's module name. */
+	static String moduleOf(Class<?> type, List<String> roots) {
+		String pkg = type.getPackageName();
+		List<String> enclosing = new ArrayList<>(roots.stream().filter(root -> pkg.startsWith(root + ".")).toList());
+		return enclosing.isEmpty() ? pkg : pkg.substring(enclosing.getFirst().length() + 1);
+	}
+
+	/** The service interfaces found, handed from the scan to the beans that describe them. */
+	record ServiceTypes(Map<Class<?>, String> modules) {
+	}
+}
