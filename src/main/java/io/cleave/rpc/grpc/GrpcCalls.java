@@ -9,8 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.cleave.rpc.CallContext;
 import io.cleave.rpc.Deadline;
+import io.cleave.rpc.InvalidRequestException;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -19,6 +23,7 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * trailer. The caller gets the same type back when the class is on its classpath and extends
  * {@link StatusException}: it is instantiated the way Java deserialization does, running {@link StatusException}'s
  * constructor with the status and message (so the message stays exactly as thrown) and none of the subclass's; fields
- * the subclass adds are not carried. Other failures become a {@link StatusException} with the status.
+ * the subclass adds are not carried. An {@link InvalidRequestException}'s field violations travel as gRPC's standard
+ * {@code google.rpc.BadRequest} detail, which any gRPC client can read. Other failures become a
+ * {@link StatusException} with the status.
  */
 final class GrpcCalls {
 
@@ -70,6 +77,10 @@ final class GrpcCalls {
 			};
 		}
 	};
+
+	/** gRPC's rich error model ({@code grpc-status-details-bin}), used for field violations. */
+	static final Metadata.Key<com.google.rpc.Status> DETAILS = ProtoUtils.keyForProto(
+			com.google.rpc.Status.getDefaultInstance());
 
 	private static final Map<String, Constructor<?>> RESTORERS = new ConcurrentHashMap<>();
 
@@ -112,6 +123,16 @@ final class GrpcCalls {
 		if (failure instanceof StatusException withStatus) {
 			Metadata trailers = new Metadata();
 			trailers.put(EXCEPTION, withStatus.getClass().getName());
+			if (failure instanceof InvalidRequestException invalid) { // gRPC's standard form, for any client
+				BadRequest.Builder badRequest = BadRequest.newBuilder();
+				invalid.violations().forEach(violation -> badRequest.addFieldViolations(BadRequest.FieldViolation
+						.newBuilder().setField(violation.field()).setDescription(violation.description())));
+				trailers.put(DETAILS, com.google.rpc.Status.newBuilder()
+						.setCode(withStatus.status().code())
+						.setMessage(String.valueOf(withStatus.getMessage()))
+						.addDetails(Any.pack(badRequest.build()))
+						.build());
+			}
 			return io.grpc.Status.fromCodeValue(withStatus.status().code())
 					.withDescription(withStatus.getMessage())
 					.asRuntimeException(trailers);
@@ -130,6 +151,18 @@ final class GrpcCalls {
 		String description = failure.getStatus().getDescription();
 		Metadata trailers = failure.getTrailers();
 		String type = trailers == null ? null : trailers.get(EXCEPTION);
+		com.google.rpc.Status details = trailers == null ? null : trailers.get(DETAILS);
+		if (details != null && status == Status.INVALID_ARGUMENT) {
+			List<InvalidRequestException.FieldViolation> violations = details.getDetailsList().stream()
+					.filter(detail -> detail.is(BadRequest.class))
+					.flatMap(detail -> unpack(detail).getFieldViolationsList().stream())
+					.map(violation -> new InvalidRequestException.FieldViolation(violation.getField(),
+							violation.getDescription()))
+					.toList();
+			if (!violations.isEmpty()) {
+				return new InvalidRequestException(violations);
+			}
+		}
 		if (type != null && description != null) {
 			StatusException restored = restore(type, status, description, classLoader);
 			if (restored != null) {
@@ -138,6 +171,15 @@ final class GrpcCalls {
 		}
 		String message = description == null ? failure.getStatus().getCode().name() : description;
 		return new StatusException(status, type != null ? message : where + ": " + message, failure.getCause());
+	}
+
+	private static BadRequest unpack(Any detail) {
+		try {
+			return detail.unpack(BadRequest.class);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			return BadRequest.getDefaultInstance();
+		}
 	}
 
 	private static @Nullable StatusException restore(String type, Status status, String message,

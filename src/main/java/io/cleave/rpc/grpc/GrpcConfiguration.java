@@ -59,11 +59,6 @@ class GrpcConfiguration {
 	}
 
 	@Bean
-	ProtoFileController rpcProtoFileController(GrpcMethods methods) {
-		return new ProtoFileController(methods);
-	}
-
-	@Bean
 	InstanceDepartures rpcInstanceDepartures(RemoteInstances instances) {
 		return new InstanceDepartures(instances);
 	}

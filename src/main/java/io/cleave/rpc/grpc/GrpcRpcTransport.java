@@ -1,5 +1,7 @@
 package io.cleave.rpc.grpc;
 
+import java.net.ConnectException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +20,12 @@ import io.grpc.stub.ClientCalls;
  * request as protobuf with the call's remaining time as the gRPC deadline and the caller and trace context as
  * headers, and turns a failure back into the exception the callee threw. Methods marked {@code @Idempotent} are
  * retried on another instance when one is unavailable, up to {@code cleave.rpc.max-attempts} and within the
- * deadline; others are tried once.
+ * deadline; others only when the connection could not even be opened (the callee never saw them).
  */
 final class GrpcRpcTransport implements RpcTransport {
+
+	/** The pause before trying an instance again, times the attempts so far. */
+	private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
 
 	private final GrpcMethods methods;
 
@@ -37,7 +42,7 @@ final class GrpcRpcTransport implements RpcTransport {
 	@Override
 	public Object invoke(MethodDescriptor method, Object request, CallContext context) {
 		io.grpc.MethodDescriptor<Object, Object> grpcMethod = methods.grpc(method);
-		int attempts = method.idempotent() ? maxAttempts : 1;
+		int attempts = maxAttempts;
 		Set<String> tried = Set.of();
 		StatusException failure = null;
 		for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -47,7 +52,7 @@ final class GrpcRpcTransport implements RpcTransport {
 			}
 			RemoteInstances.Remote remote;
 			try {
-				remote = instances.pick(method.service(), tried);
+				remote = pick(method, tried);
 			}
 			catch (StatusException none) {
 				throw failure != null ? failure : none;
@@ -58,7 +63,8 @@ final class GrpcRpcTransport implements RpcTransport {
 			catch (StatusRuntimeException status) {
 				failure = GrpcCalls.toException(status, method.method().getDeclaringClass().getClassLoader(),
 						method.fullName() + " on " + remote.instance.id());
-				if (status.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+				if (status.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE
+						|| !(method.idempotent() || neverSent(status))) {
 					throw failure;
 				}
 				tried = with(tried, remote.instance.id());
@@ -89,6 +95,36 @@ final class GrpcRpcTransport implements RpcTransport {
 		finally {
 			remote.outstanding.decrementAndGet();
 		}
+	}
+
+	/** An instance not tried yet; else, after a short pause, one of those tried (a retry on a single instance). */
+	private RemoteInstances.Remote pick(MethodDescriptor method, Set<String> tried) {
+		if (tried.isEmpty()) {
+			return instances.pick(method.service(), tried);
+		}
+		try {
+			return instances.pick(method.service(), tried);
+		}
+		catch (StatusException allTried) {
+			try {
+				Thread.sleep(RETRY_PAUSE.multipliedBy(tried.size()));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw allTried;
+			}
+			return instances.pick(method.service(), Set.of());
+		}
+	}
+
+	/** A connection that could not be opened: the callee never saw the request, so any method may be retried. */
+	private static boolean neverSent(StatusRuntimeException failure) {
+		for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static StatusException deadlineExceeded(MethodDescriptor method) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -17,7 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
  * generated from it: {@code curl -O localhost:8080/rpc/proto/DB.proto && protoc --go_out=. DB.proto}.
  */
 @RestController
-final class ProtoFileController {
+@ConditionalOnProperty(name = "cleave.transport.rpc", havingValue = "grpc")
+class ProtoFileController {
 
 	private static final MediaType PROTO = new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8);
 
