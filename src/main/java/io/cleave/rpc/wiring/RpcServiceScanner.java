@@ -73,7 +73,7 @@ final class RpcServiceScanner implements BeanDefinitionRegistryPostProcessor, En
 				return definition.getMetadata().isIndependent(); // interfaces too, unlike component scanning
 			}
 		};
-		scanner.addIncludeFilter(new AnnotationTypeFilter(RpcService.class, false, true));
+		scanner.addIncludeFilter(new AnnotationTypeFilter(RpcService.class, true, false));
 		Map<Class<?>, String> modules = new LinkedHashMap<>();
 		for (String root : roots) {
 			for (BeanDefinition candidate : scanner.findCandidateComponents(root)) {

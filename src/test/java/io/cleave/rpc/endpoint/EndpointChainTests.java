@@ -1,0 +1,238 @@
+package io.cleave.rpc.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import io.cleave.rpc.CallContext;
+import io.cleave.rpc.Deadline;
+import io.cleave.rpc.InvalidRequestException;
+import io.cleave.rpc.InvalidRequestException.FieldViolation;
+import io.cleave.rpc.RpcService;
+import io.cleave.rpc.inproc.InProcessRpcTransport;
+import io.cleave.status.Status;
+import io.cleave.status.StatusException;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The endpoint chain of a hosted method, called through the in-process transport with real Micrometer and Validator. */
+class EndpointChainTests {
+
+	record Ping(@NotBlank @Size(max = 5) String text) {
+	}
+
+	record Pong(String text, long remainingMillis, String caller) {
+	}
+
+	static final class Refused extends StatusException {
+
+		Refused(String message) {
+			super(Status.FAILED_PRECONDITION, message);
+		}
+	}
+
+	@RpcService("Echo")
+	interface Echo {
+
+		Pong ping(Ping ping) throws Refused;
+	}
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final List<Observation.Context> observed = new CopyOnWriteArrayList<>();
+
+	private final ObservationRegistry observations = ObservationRegistry.create();
+
+	private final ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
+
+	private final MethodDescriptor ping;
+
+	private volatile Function<Ping, Pong> behaviour = EndpointChainTests::answer;
+
+	EndpointChainTests() {
+		observations.observationConfig().observationHandler(new ObservationHandler<>() {
+			@Override
+			public void onStop(Observation.Context context) {
+				observed.add(context);
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+		});
+		ping = ServiceContracts.describe(Echo.class, "echo").method("Ping").orElseThrow();
+	}
+
+	@AfterEach
+	void close() {
+		validation.close();
+	}
+
+	private InProcessRpcTransport transport(int maxConcurrentCalls) {
+		ServiceCatalog catalog = new ServiceCatalog(List.of(ServiceContracts.describe(Echo.class, "echo")), m -> true);
+		Echo echo = request -> behaviour.apply(request);
+		return new InProcessRpcTransport(new LocalEndpoints(catalog, service -> echo,
+				EndpointMiddlewares.standard(meters, observations, validation.getValidator(), maxConcurrentCalls)));
+	}
+
+	private static Pong answer(Ping ping) {
+		CallContext context = CallContext.current();
+		return new Pong(ping.text(), context.deadline().remaining().toMillis(), context.caller());
+	}
+
+	private static CallContext context(Duration timeout) {
+		return new CallContext(Deadline.after(timeout), "tester", Map.of());
+	}
+
+	@Test
+	void callsTheServiceWithTheCallsContextAsTheCurrentOne() {
+		Pong pong = (Pong) transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
+
+		assertThat(pong.text()).isEqualTo("hi");
+		assertThat(pong.caller()).isEqualTo("tester");
+		assertThat(pong.remainingMillis()).isBetween(1L, 5000L);
+		assertThat(CallContext.current()).as("restored after the call").isNull();
+	}
+
+	@Test
+	void countsCallsPerServiceMethodAndStatus() {
+		InProcessRpcTransport transport = transport(10);
+		transport.invoke(ping, new Ping("a"), context(Duration.ofSeconds(5)));
+		transport.invoke(ping, new Ping("b"), context(Duration.ofSeconds(5)));
+		behaviour = request -> {
+			throw new Refused("no");
+		};
+		assertThatExceptionOfType(Refused.class)
+				.isThrownBy(() -> transport.invoke(ping, new Ping("c"), context(Duration.ofSeconds(5))));
+
+		assertThat(meters.get(EndpointMiddlewares.CALLS_METRIC).tags("service", "Echo", "method", "Ping", "status", "OK")
+				.timer().count()).isEqualTo(2);
+		assertThat(meters.get(EndpointMiddlewares.CALLS_METRIC)
+				.tags("service", "Echo", "method", "Ping", "status", "FAILED_PRECONDITION").timer().count()).isEqualTo(1);
+	}
+
+	@Test
+	void observesEachCallAsASpanNamedAfterTheMethodWithTheCallersObservationAsParent() {
+		Observation caller = Observation.start("caller", observations);
+		try (Observation.Scope scope = caller.openScope()) {
+			transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
+		}
+		caller.stop();
+
+		Observation.Context call = observed.getFirst();
+		assertThat(call.getName()).isEqualTo(EndpointMiddlewares.OBSERVATION);
+		assertThat(call.getContextualName()).isEqualTo("Echo/Ping");
+		assertThat(call.getLowCardinalityKeyValue("rpc.status").getValue()).isEqualTo("OK");
+		assertThat(call.getParentObservation()).isSameAs(caller);
+	}
+
+	@Test
+	void refusesACallWhoseDeadlineHasPassedWithoutCallingTheService() {
+		behaviour = request -> {
+			throw new AssertionError("the service must not be called");
+		};
+
+		assertThatExceptionOfType(StatusException.class)
+				.isThrownBy(() -> transport(10).invoke(ping, new Ping("hi"), context(Duration.ZERO)))
+				.satisfies(late -> assertThat(late.status()).isEqualTo(Status.DEADLINE_EXCEEDED))
+				.withMessage("Echo/Ping: the deadline passed before the call started");
+	}
+
+	@Test
+	void reportsDeadlineExceededWhenTheServiceAnswersAfterTheDeadline() {
+		behaviour = request -> {
+			CallContext current = CallContext.current();
+			while (!current.deadline().isExpired()) {
+				Thread.onSpinWait(); // a service that overruns its deadline
+			}
+			return answer(request);
+		};
+
+		assertThatExceptionOfType(StatusException.class)
+				.isThrownBy(() -> transport(10).invoke(ping, new Ping("hi"), context(Duration.ofMillis(20))))
+				.satisfies(late -> assertThat(late.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
+	}
+
+	@Test
+	void aCallMadeInsideAServiceInheritsTheRemainingTime() {
+		InProcessRpcTransport transport = transport(10);
+		behaviour = request -> {
+			// A nested call inside Deadline.within(1h) still gets no more than the outer call has left.
+			return Deadline.within(Duration.ofHours(1), () -> answer(request));
+		};
+
+		Pong pong = (Pong) transport.invoke(ping, new Ping("hi"), context(Duration.ofSeconds(2)));
+
+		assertThat(pong.remainingMillis()).isLessThanOrEqualTo(2000);
+	}
+
+	@Test
+	void rejectsAnInvalidRequestNamingTheField() {
+		assertThatExceptionOfType(InvalidRequestException.class)
+				.isThrownBy(() -> transport(10).invoke(ping, new Ping("toolong"), context(Duration.ofSeconds(5))))
+				.satisfies(invalid -> assertThat(invalid.violations())
+						.containsExactly(new FieldViolation("text", "size must be between 0 and 5")))
+				.withMessage("text: size must be between 0 and 5");
+	}
+
+	@Test
+	void refusesACallBeyondTheConcurrencyLimitAndAcceptsOneOnceAPermitIsFree() throws Exception {
+		InProcessRpcTransport transport = transport(1);
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		behaviour = request -> {
+			entered.countDown();
+			try {
+				release.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return answer(request);
+		};
+		CompletableFuture<Object> first = CompletableFuture.supplyAsync(
+				() -> transport.invoke(ping, new Ping("1"), context(Duration.ofSeconds(10))));
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+		assertThatExceptionOfType(StatusException.class)
+				.isThrownBy(() -> transport.invoke(ping, new Ping("2"), context(Duration.ofSeconds(10))))
+				.satisfies(refused -> assertThat(refused.status()).isEqualTo(Status.RESOURCE_EXHAUSTED));
+
+		release.countDown();
+		assertThat(((Pong) first.get(10, TimeUnit.SECONDS)).text()).isEqualTo("1");
+		behaviour = EndpointChainTests::answer;
+		assertThat(((Pong) transport.invoke(ping, new Ping("3"), context(Duration.ofSeconds(10)))).text()).isEqualTo("3");
+	}
+
+	@Test
+	void aMethodThisNodeDoesNotHostIsUnimplemented() {
+		ServiceCatalog nothingHosted = new ServiceCatalog(List.of(ServiceContracts.describe(Echo.class, "echo")),
+				m -> false);
+		LocalEndpoints endpoints = new LocalEndpoints(nothingHosted, service -> {
+			throw new AssertionError("no implementation is needed");
+		}, List.of());
+
+		assertThatExceptionOfType(StatusException.class)
+				.isThrownBy(() -> endpoints.endpoint(ping))
+				.satisfies(missing -> assertThat(missing.status()).isEqualTo(Status.UNIMPLEMENTED));
+	}
+}
