@@ -145,6 +145,12 @@ final class GrpcCalls {
 				.asRuntimeException();
 	}
 
+	/** Whether the callee itself answered with this failure (a thrown StatusException), as opposed to the transport. */
+	static boolean answeredByCallee(StatusRuntimeException failure) {
+		Metadata trailers = failure.getTrailers();
+		return trailers != null && trailers.containsKey(EXCEPTION);
+	}
+
 	/** The exception a failed remote call is thrown as at the caller. */
 	static StatusException toException(StatusRuntimeException failure, ClassLoader classLoader, String where) {
 		Status status = Status.ofCode(failure.getStatus().getCode().value());

@@ -55,9 +55,11 @@ final class RemoteInstances implements AutoCloseable {
 				.slidingWindowSize(breaker.slidingWindow())
 				.minimumNumberOfCalls(breaker.minimumCalls())
 				.waitDurationInOpenState(breaker.waitInOpenState())
-				// only an unreachable instance counts against it, not a business error or the caller's own deadline
+				// only an unreachable instance counts against it: not a business error (even an UNAVAILABLE one the
+				// callee answered with), nor the caller's own deadline
 				.recordException(failure -> failure instanceof StatusRuntimeException status
-						&& status.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE)
+						&& status.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+						&& !GrpcCalls.answeredByCallee(status))
 				.build();
 	}
 

@@ -42,6 +42,11 @@ class InProcessRpcContractTests extends RpcContract {
 	}
 
 	@Override
+	protected boolean abandonsCallsAtTheirDeadline() {
+		return false;
+	}
+
+	@Override
 	protected boolean retriesIdempotentCalls() {
 		return false;
 	}
