@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks an interface in a module's API as an RPC service: other modules inject the interface, its one implementation
+ * Marks a top-level interface in a module's API as an RPC service: other modules inject the interface, its one implementation
  * is a bean inside the module, and every call passes through the endpoint chain, in this JVM or over the wire.
  * <p>
  * The contract, checked at start-up: each method takes exactly one record (the request) and returns a record (the

@@ -1,8 +1,11 @@
 package io.cleave.gateway.web;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import io.cleave.gateway.GatewayProperties;
 import io.cleave.rpc.CallContext;
@@ -14,7 +17,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -34,14 +36,32 @@ class RpcController {
 		this.properties = properties;
 	}
 
-	// Any request content type: goms' clients post JSON without saying so, and curl -d says form-urlencoded.
+	// Any request content type: goms' clients post JSON without saying so, and curl -d says form-urlencoded. The body
+	// is read raw, because Spring rebuilds a form-urlencoded body from the request parameters.
 	@PostMapping(path = "/api/{service}/{method}", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<String> call(@PathVariable String service, @PathVariable String method,
-			@RequestBody(required = false) byte @Nullable [] body, @Nullable Principal principal) {
-		String request = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+			HttpServletRequest http, @Nullable Principal principal) throws IOException {
+		String request = new String(body(http), StandardCharsets.UTF_8);
 		CallContext context = new CallContext(Deadline.after(properties.requestTimeout()),
 				principal == null ? CallContext.ANONYMOUS : principal.getName(), Map.of());
 		String response = context.run(() -> invoker.invoke(service, method, request, properties.requestTimeout()));
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
+	}
+
+	private byte[] body(HttpServletRequest http) throws IOException {
+		long limit = properties.maxRequestSize().toBytes();
+		byte[] body = http.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+		if (body.length > limit) {
+			throw new RequestTooLarge(limit);
+		}
+		return body;
+	}
+
+	/** A body larger than {@code cleave.gateway.max-request-size}. */
+	static final class RequestTooLarge extends RuntimeException {
+
+		RequestTooLarge(long limit) {
+			super("the request body exceeds " + limit + " bytes (cleave.gateway.max-request-size)");
+		}
 	}
 }

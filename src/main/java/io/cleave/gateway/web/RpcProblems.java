@@ -34,6 +34,13 @@ class RpcProblems {
 		return problem;
 	}
 
+	@ExceptionHandler
+	ProblemDetail on(RpcController.RequestTooLarge tooLarge) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+		problem.setTitle(HttpStatus.CONTENT_TOO_LARGE.getReasonPhrase());
+		return problem;
+	}
+
 	/** A failure the callee did not declare is a bug on the server's side: logged in full, answered without details. */
 	@ExceptionHandler
 	ProblemDetail on(RuntimeException failure) {

@@ -10,6 +10,7 @@ import io.cleave.rpc.endpoint.MethodDescriptor;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,7 +28,8 @@ final class JsonRpcInvoker implements RpcInvoker {
 
 	JsonRpcInvoker(RpcClients clients, JsonMapper json) {
 		this.clients = clients;
-		this.json = json;
+		// As in protobuf, a field left out takes its type's default (0, false), also for primitives.
+		this.json = json.rebuild().disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 	}
 
 	@Override

@@ -70,7 +70,8 @@ final class RpcServiceScanner implements BeanDefinitionRegistryPostProcessor, En
 				environment) {
 			@Override
 			protected boolean isCandidateComponent(AnnotatedBeanDefinition definition) {
-				return definition.getMetadata().isIndependent(); // interfaces too, unlike component scanning
+				// Interfaces too, unlike component scanning; top-level ones only, as a module's API declares them.
+				return definition.getMetadata().isIndependent() && !definition.getMetadata().hasEnclosingClass();
 			}
 		};
 		scanner.addIncludeFilter(new AnnotationTypeFilter(RpcService.class, true, false));

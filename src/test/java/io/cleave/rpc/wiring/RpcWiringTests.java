@@ -1,0 +1,137 @@
+package io.cleave.rpc.wiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import fixtures.outside.OutsideSleeper;
+import fixtures.rpc.SecondSleeper;
+import fixtures.rpc.Sleeper;
+import fixtures.rpc.Sleeper.Sleep;
+import fixtures.rpc.Sleeper.Slept;
+import fixtures.rpc.SleeperService;
+
+import io.cleave.CleaveProperties;
+import io.cleave.rpc.CallContext;
+import io.cleave.rpc.Deadline;
+import io.cleave.rpc.RpcInvoker;
+import io.cleave.rpc.RpcProperties;
+import io.cleave.rpc.endpoint.MethodDescriptor;
+import io.cleave.rpc.endpoint.RpcContractException;
+import io.cleave.rpc.endpoint.RpcTransport;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * How RPC wires itself into a Spring context: the proxy is what gets injected, hosted services need exactly one
+ * implementation inside their module, and services hosted elsewhere go to the remote transport.
+ */
+class RpcWiringTests {
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties({ CleaveProperties.class, RpcProperties.class })
+	static class Properties {
+	}
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withInitializer(context -> AutoConfigurationPackages.register(
+					(BeanDefinitionRegistry) context.getBeanFactory(), Sleeper.class.getPackageName()))
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ValidationAutoConfiguration.class))
+			.withUserConfiguration(Properties.class, RpcWiring.class);
+
+	@Test
+	void injectsTheProxyWhichCallsTheImplementationThroughTheChain() {
+		runner.withUserConfiguration(SleeperService.class).run(context -> {
+			assertThat(context).hasNotFailed();
+			Sleeper sleeper = context.getBean(Sleeper.class);
+			assertThat(sleeper).isNotInstanceOf(SleeperService.class);
+			assertThat(sleeper.sleep(new Sleep(0))).isEqualTo(new Slept(0, "cleave-1"));
+		});
+	}
+
+	@Test
+	void callsByNameWithJson() {
+		runner.withUserConfiguration(SleeperService.class).run(context -> assertThat(context.getBean(RpcInvoker.class)
+				.invoke("sleeper", "sleep", "{\"millis\":1}", Duration.ofSeconds(5)))
+				.isEqualTo("{\"millis\":1,\"caller\":\"cleave-1\"}"));
+	}
+
+	@Test
+	void aCallInsideAnotherCallKeepsItsCaller() {
+		runner.withUserConfiguration(SleeperService.class).run(context -> {
+			Sleeper sleeper = context.getBean(Sleeper.class);
+			CallContext outer = new CallContext(Deadline.after(Duration.ofSeconds(5)), "alice",
+					Map.of());
+
+			assertThat(outer.run(() -> sleeper.sleep(new Sleep(0))).caller()).isEqualTo("alice");
+		});
+	}
+
+	@Test
+	void refusesToStartWhenAHostedServiceHasNoImplementation() {
+		runner.run(context -> assertThat(context).getFailure()
+				.isInstanceOf(RpcContractException.class)
+				.hasMessageContaining("RPC service Sleeper (fixtures.rpc.Sleeper) has no implementation: module"
+						+ " 'fixtures.rpc' is hosted on this node, so it must hold a bean implementing Sleeper"));
+	}
+
+	@Test
+	void refusesToStartWhenAServiceHasTwoImplementations() {
+		runner.withUserConfiguration(SleeperService.class, SecondSleeper.class).run(context -> assertThat(context)
+				.getFailure()
+				.isInstanceOf(RpcContractException.class)
+				.hasMessageContaining("RPC service Sleeper (fixtures.rpc.Sleeper) has 2 implementations"));
+	}
+
+	@Test
+	void refusesToStartWhenTheImplementationLivesOutsideTheServicesModule() {
+		runner.withUserConfiguration(OutsideSleeper.class).run(context -> assertThat(context)
+				.getFailure()
+				.isInstanceOf(RpcContractException.class)
+				.hasMessageContaining("is implemented by fixtures.outside.OutsideSleeper, outside its module"));
+	}
+
+	@Test
+	void refusesToInjectAServiceHostedElsewhereWithoutARemoteTransport() {
+		runner.withPropertyValues("cleave.node.modules=kv")
+				.withBean(NeedsSleeper.class)
+				.run(context -> assertThat(context).getFailure()
+						.rootCause()
+						.hasMessageContaining("RPC service Sleeper (fixtures.rpc.Sleeper) belongs to module"
+								+ " 'fixtures.rpc', which this node does not host (cleave.node.modules), and no remote"
+								+ " RPC transport is configured (cleave.transport.rpc)"));
+	}
+
+	@Test
+	void sendsCallsToAServiceHostedElsewhereThroughTheRemoteTransport() {
+		List<MethodDescriptor> sent = new CopyOnWriteArrayList<>();
+		runner.withPropertyValues("cleave.node.modules=kv")
+				.withUserConfiguration(SleeperService.class) // present but not hosted here: must not be called
+				.withBean(RpcTransport.class, () -> (method, request, context) -> {
+					sent.add(method);
+					return new Slept(42, "remote");
+				})
+				.run(context -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context.getBean(Sleeper.class).sleep(new Sleep(0))).isEqualTo(new Slept(42, "remote"));
+					assertThat(sent).extracting(MethodDescriptor::fullName).containsExactly("Sleeper/Sleep");
+				});
+	}
+
+	static class NeedsSleeper {
+
+		NeedsSleeper(Sleeper sleeper) {
+		}
+	}
+}
