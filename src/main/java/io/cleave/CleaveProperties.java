@@ -69,7 +69,12 @@ public record CleaveProperties(
 	/** Transports for RPC; only the ones this build carries are listed. */
 	public enum RpcTransport {
 		/** Every module is in this JVM: calls are direct method calls through the endpoint chain. */
-		INPROC
+		INPROC,
+		/**
+		 * Calls to modules hosted elsewhere travel over gRPC to instances found in the registry; this node serves
+		 * its own hosted services over gRPC (cleave.rpc.grpc.*).
+		 */
+		GRPC
 	}
 
 	/** Transports for domain events; only the ones this build carries are listed. */

@@ -1,0 +1,67 @@
+package io.cleave.rpc.grpc;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor.Marshaller;
+import io.grpc.Status;
+
+/**
+ * gRPC's view of a {@link RecordCodec}: records out as protobuf bytes, protobuf bytes in as records. A message that
+ * does not parse is refused with {@code INVALID_ARGUMENT} naming what was wrong.
+ */
+final class RecordMarshaller implements Marshaller<Object> {
+
+	private final RecordCodec<?> codec;
+
+	RecordMarshaller(RecordCodec<?> codec) {
+		this.codec = codec;
+	}
+
+	@Override
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	public InputStream stream(Object value) {
+		return new Encoded(((RecordCodec) codec).encode(value));
+	}
+
+	@Override
+	public Object parse(InputStream stream) {
+		try {
+			byte[] bytes = stream instanceof Encoded encoded ? encoded.bytes() : stream.readAllBytes();
+			return codec.decode(bytes);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw Status.INVALID_ARGUMENT.withDescription("malformed " + codec.type().getSimpleName() + " message: "
+					+ ex.getMessage()).withCause(ex).asRuntimeException();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Encoded bytes whose length gRPC knows up front, drained straight into its buffer. */
+	private static final class Encoded extends ByteArrayInputStream implements KnownLength, Drainable {
+
+		Encoded(byte[] bytes) {
+			super(bytes);
+		}
+
+		byte[] bytes() {
+			return pos == 0 ? buf : readAllBytes();
+		}
+
+		@Override
+		public int drainTo(OutputStream target) throws IOException {
+			int length = available();
+			target.write(buf, pos, length);
+			pos = count;
+			return length;
+		}
+	}
+}
