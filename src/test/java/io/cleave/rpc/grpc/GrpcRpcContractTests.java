@@ -308,6 +308,7 @@ class GrpcRpcContractTests extends RpcContract {
 			public io.cleave.registry.Lease register(io.cleave.registry.ServiceInstance i, Duration ttl) { throw new UnsupportedOperationException(); }
 			public void registerWithNode(io.cleave.registry.ServiceInstance i) { throw new UnsupportedOperationException(); }
 			public boolean deregister(String s, String id) { return false; }
+			public long nodeLease() { return 0; }
 		}, client.bean(io.cleave.rpc.RpcProperties.class).grpc(), null);
 		GrpcRpcTransport transport = new GrpcRpcTransport(client.bean(GrpcMethods.class), none, 3);
 

@@ -155,5 +155,10 @@ class RemoteInstancesTests {
 		public boolean deregister(String service, String id) {
 			return false;
 		}
+
+		@Override
+		public long nodeLease() {
+			return 0;
+		}
 	}
 }

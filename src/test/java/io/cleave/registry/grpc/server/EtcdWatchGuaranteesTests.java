@@ -168,7 +168,7 @@ class EtcdWatchGuaranteesTests extends EtcdApiTestSupport {
 					}
 				});
 		List<WatchResponse> responses = new CopyOnWriteArrayList<>();
-		WatchStream stream = new WatchStream(gated, store, member, StreamObservers.addingTo(responses));
+		WatchStream stream = new WatchStream(gated, store, member, StreamObservers.addingTo(responses), Long.MAX_VALUE);
 		stream.onNext(create(lagging));
 		stream.onNext(create(KeyRange.prefix(prefix + "quick/")));
 		long lagged = store.put(Put.of(prefix + "lagging/1", "held up")).revision();
