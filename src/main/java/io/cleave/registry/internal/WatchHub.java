@@ -67,6 +67,9 @@ public final class WatchHub implements Watches, SmartLifecycle {
 	/** Watchers catching up on their own, woken whenever the tailer advances; guarded by {@link #lock}. */
 	private final Set<Watcher> unsynced = new HashSet<>();
 
+	/** Watchers waiting for the tailer to reach the revision a progress request must name; guarded by {@link #lock}. */
+	private final Set<Watcher> awaitingProgress = new HashSet<>();
+
 	/** Recent events, oldest first; guarded by {@link #lock}. */
 	private final List<WatchEvent> buffer = new ArrayList<>();
 
@@ -215,6 +218,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		lock.lock();
 		try {
 			Set<Watcher> woken = new HashSet<>(unsynced);
+			woken.addAll(awaitingProgress);
 			buffer.addAll(events);
 			for (WatchEvent event : events) {
 				index.forEachWatching(event.kv().key(), watcher -> {
@@ -291,6 +295,16 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		unsynced.add(watcher);
 	}
 
+	/** The store's revision; 0 if it cannot say, then progress names what the tailer has reached. */
+	private long storeRevisionOrZero() {
+		try {
+			return history.positions().revision();
+		}
+		catch (RuntimeException unavailable) {
+			return 0;
+		}
+	}
+
 	private int firstIndexAtOrAfter(long revision) {
 		int low = 0;
 		int high = buffer.size();
@@ -358,6 +372,9 @@ public final class WatchHub implements Watches, SmartLifecycle {
 
 		volatile boolean progressRequested;
 
+		/** A requested progress names at least the store's revision at the request, as etcd's does. */
+		volatile long progressFloor;
+
 		volatile long lastSentNanos = System.nanoTime();
 
 		Watcher(long id, WatchRequest request, WatchListener listener, long next, EventLog.Positions positions) {
@@ -376,8 +393,17 @@ public final class WatchHub implements Watches, SmartLifecycle {
 
 		@Override
 		public void requestProgress() {
+			progressFloor = storeRevisionOrZero();
 			progressRequested = true;
-			signal();
+			wakeTailer.release();
+			lock.lock();
+			try {
+				awaitingProgress.add(this);
+				wake.signal();
+			}
+			finally {
+				lock.unlock();
+			}
 		}
 
 		@Override
@@ -403,6 +429,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 				try {
 					index.remove(request.range(), this);
 					unsynced.remove(this);
+					awaitingProgress.remove(this);
 					pending.clear();
 				}
 				finally {
@@ -411,8 +438,9 @@ public final class WatchHub implements Watches, SmartLifecycle {
 			}
 		}
 
-		boolean progressDue() {
-			return progressRequested
+		/** Whether progress at {@code revision} is to be reported now: asked for and reached, or periodically due. */
+		boolean progressDue(long revision) {
+			return (progressRequested && revision >= progressFloor)
 					|| (request.progressNotify() && System.nanoTime() - lastSentNanos >= progressInterval.toNanos());
 		}
 
@@ -463,7 +491,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 							next = tail + 1;
 							return new Deliver(taken, tail);
 						}
-						if (progressDue()) {
+						if (progressDue(tail)) {
 							return new Progress(tail);
 						}
 					}
@@ -481,7 +509,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 						unsynced.remove(this);
 						continue;
 					}
-					else if (progressDue()) {
+					else if (progressDue(tail)) {
 						return new Progress(tail); // starts in the future: nothing up to the tail concerns it
 					}
 					if (request.progressNotify() && !progressRequested) {
@@ -542,7 +570,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 				lastSentNanos = System.nanoTime();
 				listener.onEvents(upTo, matching);
 			}
-			if (progressRequested && !cancelled) {
+			if (progressRequested && upTo >= progressFloor && !cancelled) {
 				// Answered at once, even while more keeps coming: the watch is whole up to here.
 				progress(upTo);
 			}
@@ -550,6 +578,13 @@ public final class WatchHub implements Watches, SmartLifecycle {
 
 		private void progress(long revision) {
 			progressRequested = false;
+			lock.lock();
+			try {
+				awaitingProgress.remove(this);
+			}
+			finally {
+				lock.unlock();
+			}
 			lastSentNanos = System.nanoTime();
 			listener.onProgress(revision);
 		}

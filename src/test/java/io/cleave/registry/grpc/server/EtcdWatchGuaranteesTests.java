@@ -71,7 +71,7 @@ class EtcdWatchGuaranteesTests extends EtcdApiTestSupport {
 
 	@Test
 	void everyWatchFromNowGetsEveryChangeAfterTheRevisionItsCreatedResponseAnnounced() throws Exception {
-		int watchCount = 600;
+		int watchCount = 400;
 		int eventsEach = 5;
 		NavigableSet<Long> written = new ConcurrentSkipListSet<>();
 		Map<Long, List<Long>> seen = new ConcurrentHashMap<>();
