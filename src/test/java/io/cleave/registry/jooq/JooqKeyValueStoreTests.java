@@ -113,12 +113,7 @@ class JooqKeyValueStoreTests {
 		db.store.onCommit(commits::incrementAndGet);
 		CountDownLatch release = new CountDownLatch(1);
 		// The first write holds the write path until seven others queue up behind it.
-		Future<Long> first = threads.submit(() -> db.store.write(w -> {
-			awaitRelease(release);
-			return w.revisionSoFar();
-		}));
-		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 0 && !first.isDone()
-				&& db.store.writeLockHeld());
+		Future<Long> first = holdTheWritePath(release);
 		List<Future<PutResult>> queued = new ArrayList<>();
 		for (int i = 0; i < 7; i++) {
 			String key = "/group/" + i;
@@ -149,11 +144,7 @@ class JooqKeyValueStoreTests {
 	void aWriteThatFailsInASharedCommitLeavesNoTraceAndTheOthersCommit(Database database) throws Exception {
 		db = new StoreOnDatabase(database);
 		CountDownLatch release = new CountDownLatch(1);
-		Future<Long> first = threads.submit(() -> db.store.write(w -> {
-			awaitRelease(release);
-			return w.revisionSoFar();
-		}));
-		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeLockHeld() && !first.isDone());
+		holdTheWritePath(release);
 		Future<PutResult> before = threads.submit(() -> db.store.put(Put.of("/group/before", "1")));
 		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 1);
 		// A transaction whose first put is applied before its second fails on a lease that does not exist.
@@ -183,11 +174,7 @@ class JooqKeyValueStoreTests {
 			throws Exception {
 		db = new StoreOnDatabase(database);
 		CountDownLatch release = new CountDownLatch(1);
-		Future<Long> first = threads.submit(() -> db.store.write(w -> {
-			awaitRelease(release);
-			return w.revisionSoFar();
-		}));
-		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeLockHeld() && !first.isDone());
+		holdTheWritePath(release);
 		List<Future<PutResult>> puts = new ArrayList<>();
 		List<Put> queued = List.of(Put.of("/chain/k", "1"), Put.of("/chain/k", "2"),
 				Put.of("/chain/leased", "1").withLease(0x7fff_0000_0000_0002L), Put.of("/chain/k", "3").withPrevKv());
@@ -218,6 +205,17 @@ class JooqKeyValueStoreTests {
 		assertThat(db.store.events(2, 4)).extracting(e -> e.kv().value().toStringUtf8() + " after "
 				+ (e.prevKv() == null ? "nothing" : e.prevKv().value().toStringUtf8()))
 				.containsExactly("1 after nothing", "2 after 1", "3 after 2");
+	}
+
+	/** Starts a write that commits nothing and holds the write path until released, so others queue behind it. */
+	private Future<Long> holdTheWritePath(CountDownLatch release) {
+		Future<Long> holder = threads.submit(() -> db.store.write(w -> {
+			awaitRelease(release);
+			return w.revisionSoFar();
+		}));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeLockHeld() && db.store.writeQueueLength() == 0
+				&& !holder.isDone());
+		return holder;
 	}
 
 	private static void awaitRelease(CountDownLatch latch) {
