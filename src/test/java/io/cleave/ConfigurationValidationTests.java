@@ -43,7 +43,8 @@ class ConfigurationValidationTests {
 			assertThat(registry.etcdApi().port()).isEqualTo(2379);
 			assertThat(registry.etcdApi().enabled()).isTrue();
 			assertThat(registry.etcdApi().tls().enabled()).isFalse();
-			assertThat(registry.limits()).as("etcd's defaults").isEqualTo(RegistryProperties.Limits.ETCD);
+			assertThat(registry.limits()).as("etcd's defaults, and keys PostgreSQL can index")
+					.isEqualTo(RegistryProperties.Limits.DEFAULTS);
 		}
 	}
 

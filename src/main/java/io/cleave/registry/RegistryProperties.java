@@ -173,8 +173,8 @@ public record RegistryProperties(
 			@DefaultValue("128") @Min(1) int txnOps,
 			@DefaultValue("2MB") @NotNull DataSize watchResponseSize) {
 
-		/** etcd's defaults. */
-		public static final Limits ETCD = new Limits(DataSize.ofKilobytes(1536), DataSize.ofKilobytes(2),
+		/** The defaults: etcd's, and a key size PostgreSQL can index. */
+		public static final Limits DEFAULTS = new Limits(DataSize.ofKilobytes(1536), DataSize.ofKilobytes(2),
 				DataSize.ofKilobytes(1536), 128, DataSize.ofMegabytes(2));
 
 		@AssertTrue(message = "sizes must be positive")

@@ -17,7 +17,6 @@ import com.google.protobuf.ByteString;
 import io.cleave.registry.KeyRange;
 import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.RangeQuery;
-import io.cleave.registry.grpc.etcd.Event;
 import io.cleave.registry.grpc.etcd.KVGrpc;
 import io.cleave.registry.grpc.etcd.PutRequest;
 import io.cleave.registry.grpc.etcd.RequestOp;
@@ -187,21 +186,8 @@ class EtcdApiLimitsTests extends EtcdApiTestSupport {
 		private final BlockingQueue<WatchResponse> responses = new LinkedBlockingQueue<>();
 
 		Watch(WatchCreateRequest.Builder create) throws InterruptedException {
-			StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel).watch(new StreamObserver<>() {
-
-				@Override
-				public void onNext(WatchResponse response) {
-					responses.add(response);
-				}
-
-				@Override
-				public void onError(Throwable failure) {
-				}
-
-				@Override
-				public void onCompleted() {
-				}
-			});
+			StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel)
+					.watch(StreamObservers.addingTo(responses));
 			requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
 			WatchResponse created = responses.poll(10, TimeUnit.SECONDS);
 			assertThat(created).isNotNull().satisfies(c -> assertThat(c.getCreated()).isTrue());
@@ -215,9 +201,5 @@ class EtcdApiLimitsTests extends EtcdApiTestSupport {
 			});
 			return received.stream().filter(r -> r.getEventsCount() > 0).toList();
 		}
-	}
-
-	static List<Event> events(List<WatchResponse> responses) {
-		return responses.stream().flatMap(r -> r.getEventsList().stream()).toList();
 	}
 }

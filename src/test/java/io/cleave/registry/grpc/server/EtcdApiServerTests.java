@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class EtcdApiServerTests {
 
-	private static final long LIMIT = RegistryProperties.Limits.ETCD.requestSize().toBytes();
+	private static final long LIMIT = RegistryProperties.Limits.DEFAULTS.requestSize().toBytes();
 
 	private final CountDownLatch arrived = new CountDownLatch(1);
 
