@@ -34,6 +34,9 @@ public final class CleaveProcess implements AutoCloseable {
 		JAR
 	}
 
+	/** The java of this JVM. */
+	private static final Path JAVA = Path.of(ProcessHandle.current().info().command().orElseThrow());
+
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final Process process;
@@ -79,12 +82,9 @@ public final class CleaveProcess implements AutoCloseable {
 			Map<String, String> environment, String... arguments) {
 		Path jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
 		assertThat(jar).as("packaged jar (run under Failsafe after package)").isRegularFile();
-		// This JVM's JDK, for the launcher too (it would otherwise pick one itself).
-		Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
 		List<String> command = new ArrayList<>(switch (launch) {
-			case JAR -> List.of(java.toString(), "-jar", jar.toString());
-			case LAUNCHER -> List.of(Path.of(System.getProperty("cleave.launcher", "bin/cleave")).toAbsolutePath()
-					.toString());
+			case JAR -> List.of(JAVA.toString(), "-jar", jar.toString());
+			case LAUNCHER -> List.of(launcher().toString());
 		});
 		command.add("--server.port=" + port);
 		command.addAll(List.of(arguments));
@@ -92,8 +92,7 @@ public final class CleaveProcess implements AutoCloseable {
 				.directory(workDir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile());
-		builder.environment().put("JAVA_HOME", java.getParent().getParent().toString());
-		builder.environment().put("CLEAVE_JAR", jar.toString());
+		builder.environment().putAll(launcherEnvironment(jar));
 		builder.environment().putAll(environment);
 		try {
 			return new CleaveProcess(builder.start(), port, log);
@@ -101,6 +100,30 @@ public final class CleaveProcess implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not start " + command, ex);
 		}
+	}
+
+	/**
+	 * Runs {@code bin/cleave} with {@code CLEAVE_AOT=prepare}: extracts the jar and trains its cache if they are
+	 * missing or stale, then exits without starting Cleave. Returns what it printed.
+	 */
+	public static String prepareLauncher() throws IOException, InterruptedException {
+		Path jar = Path.of(System.getProperty("cleave.jar", "target/cleave.jar")).toAbsolutePath();
+		ProcessBuilder builder = new ProcessBuilder(launcher().toString()).redirectErrorStream(true);
+		builder.environment().putAll(launcherEnvironment(jar));
+		builder.environment().put("CLEAVE_AOT", "prepare");
+		Process prepare = builder.start();
+		String output = new String(prepare.getInputStream().readAllBytes());
+		assertThat(prepare.waitFor()).as("bin/cleave with CLEAVE_AOT=prepare:%n%s", output).isZero();
+		return output;
+	}
+
+	/** The JDK of this JVM (the launcher would otherwise pick one itself) and the jar under test. */
+	private static Map<String, String> launcherEnvironment(Path jar) {
+		return Map.of("JAVA_HOME", JAVA.getParent().getParent().toString(), "CLEAVE_JAR", jar.toString());
+	}
+
+	private static Path launcher() {
+		return Path.of(System.getProperty("cleave.launcher", "bin/cleave")).toAbsolutePath();
 	}
 
 	private static String tail(Path log) {
