@@ -34,6 +34,9 @@ public final class CleaveProcess implements AutoCloseable {
 		JAR
 	}
 
+	/** The java of this JVM. */
+	private static final Path JAVA = Path.of(ProcessHandle.current().info().command().orElseThrow());
+
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final Process process;
@@ -69,7 +72,7 @@ public final class CleaveProcess implements AutoCloseable {
 	 */
 	public static CleaveProcess startUntilUpWith(Path extraClasses, Path workDir, Path log, int port,
 			Map<String, String> environment, String... arguments) {
-		return awaitUp(start(List.of(java().toString(), "-cp", jar().toString(),
+		return awaitUp(start(List.of(JAVA.toString(), "-cp", jar().toString(),
 				"-Dloader.path=" + extraClasses.toAbsolutePath(),
 				"org.springframework.boot.loader.launch.PropertiesLauncher"), workDir, log, port, environment,
 				arguments));
@@ -78,9 +81,8 @@ public final class CleaveProcess implements AutoCloseable {
 	public static CleaveProcess start(Launch launch, Path workDir, Path log, int port,
 			Map<String, String> environment, String... arguments) {
 		List<String> launcher = switch (launch) {
-			case JAR -> List.of(java().toString(), "-jar", jar().toString());
-			case LAUNCHER -> List.of(Path.of(System.getProperty("cleave.launcher", "bin/cleave")).toAbsolutePath()
-					.toString());
+			case JAR -> List.of(JAVA.toString(), "-jar", jar().toString());
+			case LAUNCHER -> List.of(launcher().toString());
 		};
 		return start(launcher, workDir, log, port, environment, arguments);
 	}
@@ -110,9 +112,7 @@ public final class CleaveProcess implements AutoCloseable {
 				.directory(workDir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile());
-		// This JVM's JDK, for the launcher too (it would otherwise pick one itself).
-		builder.environment().put("JAVA_HOME", java().getParent().getParent().toString());
-		builder.environment().put("CLEAVE_JAR", jar().toString());
+		builder.environment().putAll(launcherEnvironment(jar()));
 		builder.environment().putAll(environment);
 		try {
 			return new CleaveProcess(builder.start(), port, log);
@@ -128,8 +128,28 @@ public final class CleaveProcess implements AutoCloseable {
 		return jar;
 	}
 
-	private static Path java() {
-		return Path.of(ProcessHandle.current().info().command().orElseThrow());
+	/**
+	 * Runs {@code bin/cleave} with {@code CLEAVE_AOT=prepare}: extracts the jar and trains its cache if they are
+	 * missing or stale, then exits without starting Cleave. Returns what it printed.
+	 */
+	public static String prepareLauncher() throws IOException, InterruptedException {
+		Path jar = jar();
+		ProcessBuilder builder = new ProcessBuilder(launcher().toString()).redirectErrorStream(true);
+		builder.environment().putAll(launcherEnvironment(jar));
+		builder.environment().put("CLEAVE_AOT", "prepare");
+		Process prepare = builder.start();
+		String output = new String(prepare.getInputStream().readAllBytes());
+		assertThat(prepare.waitFor()).as("bin/cleave with CLEAVE_AOT=prepare:%n%s", output).isZero();
+		return output;
+	}
+
+	/** The JDK of this JVM (the launcher would otherwise pick one itself) and the jar under test. */
+	private static Map<String, String> launcherEnvironment(Path jar) {
+		return Map.of("JAVA_HOME", JAVA.getParent().getParent().toString(), "CLEAVE_JAR", jar.toString());
+	}
+
+	private static Path launcher() {
+		return Path.of(System.getProperty("cleave.launcher", "bin/cleave")).toAbsolutePath();
 	}
 
 	private static String tail(Path log) {
