@@ -61,6 +61,8 @@ class MathTests {
 				DEADLINE).result()).isEqualByComparingTo("3");
 		assertThat(bus.act(SumRequest.ofIntegers(new BigDecimal("-1.5"), new BigDecimal("0")), SumAnswer.class,
 				DEADLINE).result()).isEqualByComparingTo("-2");
+		assertThat(bus.act(Map.of("Pattern", "role:math,cmd:sum,integer:true", "Left", 1.5, "Right", 2.7), DEADLINE))
+			.hasToString("{\"Result\":3}");
 		// Without integer:true, or with another value, the general sum answers.
 		assertThat(bus.act(SumRequest.of(new BigDecimal("1.5"), new BigDecimal("2.7")), SumAnswer.class, DEADLINE)
 			.result()).isEqualByComparingTo("4.2");
