@@ -83,7 +83,11 @@ class PatternTableTests {
 	@AfterEach
 	void stopOtherNodes() {
 		others.forEach(PatternTable::stop);
-		table.advertisedHere().keySet().forEach(table::withdraw);
+		table.advertisedHere()
+			.keySet()
+			.stream()
+			.filter(pattern -> role.equals(pattern.properties().get("role")))
+			.forEach(table::withdraw);
 	}
 
 	@Test
