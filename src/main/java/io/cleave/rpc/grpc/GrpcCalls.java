@@ -51,8 +51,6 @@ final class GrpcCalls {
 	static final Metadata.Key<String> CALLER = Metadata.Key.of("cleave-caller", Metadata.ASCII_STRING_MARSHALLER);
 
 	/** W3C trace context and baggage: carried as they are, so a tracer on either side continues the trace. */
-	static final List<String> PROPAGATED = List.of("traceparent", "tracestate", "baggage");
-
 	private static final Map<String, Metadata.Key<String>> PROPAGATED_KEYS = Map.of(
 			"traceparent", Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
 			"tracestate", Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER),

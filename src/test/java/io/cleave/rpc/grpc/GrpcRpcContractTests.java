@@ -42,7 +42,6 @@ import io.cleave.rpc.contract.ContractService.Slept;
 import io.cleave.rpc.contract.RpcContract;
 import io.cleave.rpc.endpoint.RpcTransport;
 import io.cleave.rpc.endpoint.ServiceCatalog;
-import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 import io.cleave.testing.CleaveNode;
 import io.cleave.testing.CleaveProcess;
@@ -297,26 +296,6 @@ class GrpcRpcContractTests extends RpcContract {
 				second.close();
 			}
 		}
-	}
-
-	@Test
-	void withNoInstanceRegisteredACallFailsAsUnavailableNamingTheService() {
-		var db = client.bean(ServiceCatalog.class).method("Contract", "Echo");
-		RemoteInstances none = new RemoteInstances(new io.cleave.registry.ServiceRegistry() {
-			public List<io.cleave.registry.ServiceInstance> instances(String service) { return List.of(); }
-			public Set<String> services() { return Set.of(); }
-			public io.cleave.registry.Lease register(io.cleave.registry.ServiceInstance i, Duration ttl) { throw new UnsupportedOperationException(); }
-			public void registerWithNode(io.cleave.registry.ServiceInstance i) { throw new UnsupportedOperationException(); }
-			public boolean deregister(String s, String id) { return false; }
-			public long nodeLease() { return 0; }
-		}, client.bean(io.cleave.rpc.RpcProperties.class).grpc(), null);
-		GrpcRpcTransport transport = new GrpcRpcTransport(client.bean(GrpcMethods.class), none, 3);
-
-		assertThatExceptionOfType(StatusException.class)
-				.isThrownBy(() -> transport.invoke(db, new Echo("x", List.of(), Map.of(), null),
-						new CallContext(Deadline.after(Duration.ofSeconds(1)), "me", Map.of())))
-				.withMessageContaining("no instance of RPC service Contract is available")
-				.satisfies(failure -> assertThat(failure.status()).isEqualTo(Status.UNAVAILABLE));
 	}
 
 	private static ServerReflectionResponse reflect(ManagedChannel channel, ServerReflectionRequest request)

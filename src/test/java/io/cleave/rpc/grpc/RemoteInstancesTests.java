@@ -96,6 +96,15 @@ class RemoteInstancesTests {
 	}
 
 	@Test
+	void withNoInstanceRegisteredAPickIsUnavailableNamingTheService() {
+		RemoteInstances instances = instances(RpcProperties.Balancing.ROUND_ROBIN, null);
+
+		assertThatExceptionOfType(StatusException.class).isThrownBy(() -> instances.pick("Svc", Set.of()))
+				.withMessage("no instance of RPC service Svc is available (0 registered as 'rpc-svc')")
+				.satisfies(failure -> assertThat(failure.status()).isEqualTo(Status.UNAVAILABLE));
+	}
+
+	@Test
 	void instancesAlreadyTriedAreNotPickedAgain() {
 		registry.add("a", null).add("b", null);
 		RemoteInstances instances = instances(RpcProperties.Balancing.ROUND_ROBIN, null);
