@@ -512,7 +512,8 @@ public final class WatchHub implements Watches, SmartLifecycle {
 					else if (progressDue(tail)) {
 						return new Progress(tail); // starts in the future: nothing up to the tail concerns it
 					}
-					if (request.progressNotify() && !progressRequested) {
+					if (request.progressNotify()) {
+						// Timed even while a requested progress waits for the tailer: periodic ones stay on time.
 						wake.awaitNanos(Math.max(1, progressInterval.toNanos() - (System.nanoTime() - lastSentNanos)));
 					}
 					else {
