@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -60,7 +61,7 @@ final class RequestBodyLimit extends OncePerRequestFilter {
 	/** A request whose body stream fails once more than the limit has been read. */
 	private final class Bounded extends HttpServletRequestWrapper {
 
-		private @org.jspecify.annotations.Nullable ServletInputStream bounded;
+		private @Nullable ServletInputStream bounded;
 
 		Bounded(HttpServletRequest request) {
 			super(request);
