@@ -264,7 +264,8 @@ class MessageBusTests {
 
 		await().atMost(WAIT).until(() -> recorder.seenBy("once").contains("other"));
 		await().atMost(WAIT).until(() -> depth("cmd:once,role:test") == 0);
-		assertThat(recorder.seenBy("once")).containsExactlyInAnyOrder("first", "other");
+		// Competing consumers may take either copy first; the handler sees the id once, whichever it was.
+		assertThat(recorder.seenBy("once")).hasSize(2).contains("other").containsAnyOf("first", "again");
 	}
 
 	@Test
