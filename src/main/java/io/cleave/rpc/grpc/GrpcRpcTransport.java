@@ -57,8 +57,9 @@ final class GrpcRpcTransport implements RpcTransport {
 			catch (StatusException none) {
 				throw failure != null ? failure : none;
 			}
+			Object response;
 			try {
-				return call(remote, grpcMethod, request, context, remaining);
+				response = call(remote, grpcMethod, request, context, remaining);
 			}
 			catch (StatusRuntimeException status) {
 				failure = GrpcCalls.toException(status, method.method().getDeclaringClass().getClassLoader(),
@@ -68,7 +69,13 @@ final class GrpcRpcTransport implements RpcTransport {
 					throw failure;
 				}
 				tried = with(tried, remote.instance.id());
+				continue;
 			}
+			if (response instanceof RecordMarshaller.Malformed malformed) {
+				throw new StatusException(Status.INTERNAL, method.fullName() + " answered with a "
+						+ malformed.description());
+			}
+			return response;
 		}
 		throw failure != null ? failure : deadlineExceeded(method);
 	}

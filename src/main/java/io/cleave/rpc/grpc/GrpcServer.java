@@ -146,6 +146,10 @@ final class GrpcServer implements SmartLifecycle {
 				Metadata metadata = HEADERS.get(current);
 				CallContext context = GrpcCalls.context(current.getDeadline(),
 						metadata == null ? new Metadata() : metadata, defaultDeadlineNanos);
+				if (request instanceof RecordMarshaller.Malformed malformed) {
+					response.onError(malformed.asStatus(io.grpc.Status.INVALID_ARGUMENT));
+					return;
+				}
 				Object answer;
 				try {
 					answer = endpoint.call(request, context);

@@ -14,7 +14,8 @@ import io.grpc.Status;
 
 /**
  * gRPC's view of a {@link RecordCodec}: records out as protobuf bytes, protobuf bytes in as records. A message that
- * does not parse is refused with {@code INVALID_ARGUMENT} naming what was wrong.
+ * does not parse is read as {@link Malformed}, which the server refuses with {@code INVALID_ARGUMENT} naming what was
+ * wrong (and the client reports as {@code INTERNAL}).
  */
 final class RecordMarshaller implements Marshaller<Object> {
 
@@ -37,11 +38,19 @@ final class RecordMarshaller implements Marshaller<Object> {
 			return codec.decode(bytes);
 		}
 		catch (InvalidProtocolBufferException ex) {
-			throw Status.INVALID_ARGUMENT.withDescription("malformed " + codec.type().getSimpleName() + " message: "
-					+ ex.getMessage()).withCause(ex).asRuntimeException();
+			// Returned, not thrown: gRPC reports a marshaller's exception as UNKNOWN, whatever status it carries
+			return new Malformed("malformed " + codec.type().getSimpleName() + " message: " + ex.getMessage());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** What a message that does not parse is read as; the server answers it with INVALID_ARGUMENT. */
+	record Malformed(String description) {
+
+		io.grpc.StatusRuntimeException asStatus(Status status) {
+			return status.withDescription(description).asRuntimeException();
 		}
 	}
 

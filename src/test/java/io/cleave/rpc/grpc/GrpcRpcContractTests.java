@@ -205,6 +205,44 @@ class GrpcRpcContractTests extends RpcContract {
 	}
 
 	@Test
+	void aMessageThatIsNotValidProtobufIsRefusedAsInvalidArgument() throws Exception {
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.bean(GrpcServer.class).port())
+				.usePlaintext().build();
+		io.grpc.MethodDescriptor.Marshaller<byte[]> raw = new io.grpc.MethodDescriptor.Marshaller<>() {
+			@Override
+			public java.io.InputStream stream(byte[] value) {
+				return new java.io.ByteArrayInputStream(value);
+			}
+
+			@Override
+			public byte[] parse(java.io.InputStream stream) {
+				try {
+					return stream.readAllBytes();
+				}
+				catch (IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+			}
+		};
+		try {
+			byte[] truncated = { 1 << 3 | 2, 50, 'a' }; // text: 50 bytes announced, one sent
+			assertThatExceptionOfType(io.grpc.StatusRuntimeException.class)
+					.isThrownBy(() -> ClientCalls.blockingUnaryCall(channel, io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+							.setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+							.setFullMethodName("cleave.contract.Contract/Echo")
+							.setRequestMarshaller(raw).setResponseMarshaller(raw).build(),
+							CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), truncated))
+					.satisfies(failure -> {
+						assertThat(failure.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+						assertThat(failure.getStatus().getDescription()).startsWith("malformed Echo message");
+					});
+		}
+		finally {
+			channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
 	void eachServicesProtoFileIsServedOverHttpAndUnknownOnesAreAProblem() throws Exception {
 		String base = "http://127.0.0.1:" + server.context().getEnvironment().getProperty("local.server.port");
 		try (HttpClient http = HttpClient.newHttpClient()) {
