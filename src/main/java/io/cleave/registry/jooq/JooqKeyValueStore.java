@@ -64,9 +64,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
-	/** etcd's default limit on the operations of one transaction branch. */
-	static final int MAX_TXN_OPS = 128;
-
 	/** Bounds one group commit, so a burst of writers does not make one transaction huge. */
 	private static final int MAX_WRITES_PER_COMMIT = 256;
 
@@ -630,14 +627,11 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	}
 
 	/**
-	 * etcd's checks before a transaction runs: at most {@value #MAX_TXN_OPS} operations per branch, and no key put
-	 * twice, or put and deleted, in what one branch can apply.
+	 * etcd's checks before a transaction runs: no key put twice, or put and deleted, in what one branch can apply.
+	 * The number of operations is limited before the store sees the request ({@code cleave.registry.limits.txn-ops},
+	 * checked by {@code LimitedKeyValueStore} at every entrance).
 	 */
 	private static void checkTxn(Txn txn) {
-		if (txn.compares().size() > MAX_TXN_OPS || txn.success().size() > MAX_TXN_OPS
-				|| txn.failure().size() > MAX_TXN_OPS) {
-			throw RegistryException.invalidArgument("too many operations in txn request");
-		}
 		checkBranch(txn.success());
 		checkBranch(txn.failure());
 	}
