@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import tools.jackson.core.JacksonException;
+
 /**
  * Registry failures as RFC 9457 problem details: the status their reason calls for, a detail naming what was wrong,
  * never a stack trace.
@@ -50,6 +52,14 @@ class RegistryProblems {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof RequestBodyLimit.BodyTooLarge tooLarge) {
 				return problem(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+			}
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			// Where the body breaks, never Jackson's message: that one can name Java types.
+			if (cause instanceof JacksonException json && json.getLocation() != null
+					&& json.getLocation().getLineNr() > 0) {
+				return problem(HttpStatus.BAD_REQUEST, "request body is not valid JSON for this request (at line "
+						+ json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")");
 			}
 		}
 		return problem(HttpStatus.BAD_REQUEST, "request body is not valid JSON for this request");

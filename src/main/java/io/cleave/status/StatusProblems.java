@@ -1,0 +1,29 @@
+package io.cleave.status;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * The one mapping from a {@link Status} to an RFC 9457 problem, used by every web adapter: the status's HTTP status,
+ * its reason phrase as {@code title}, the status's name as {@code code}, and a detail written for the caller.
+ */
+public final class StatusProblems {
+
+	private StatusProblems() {
+	}
+
+	/** The problem answering a call that ended with {@code status}; {@code detail} must be fit for the caller. */
+	public static ProblemDetail of(Status status, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status.httpStatus()), detail);
+		HttpStatus http = HttpStatus.resolve(status.httpStatus());
+		problem.setTitle(http == null ? status.name() : http.getReasonPhrase());
+		problem.setProperty("code", status.name());
+		return problem;
+	}
+
+	/** The problem answering a {@link StatusException}, whose message is written for the caller. */
+	public static ProblemDetail of(StatusException failure) {
+		return of(failure.status(), failure.getMessage());
+	}
+}
