@@ -1,5 +1,9 @@
 package io.cleave.status;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -20,6 +24,17 @@ public final class StatusProblems {
 		problem.setTitle(http == null ? status.name() : http.getReasonPhrase());
 		problem.setProperty("code", status.name());
 		return problem;
+	}
+
+	/**
+	 * The detail for a request parameter that does not convert to its type ({@code limit 'x' is not a valid int}):
+	 * the values as sent (a repeated parameter's too), the type by its simple name, never an array's or a value's
+	 * Java representation.
+	 */
+	public static String notConvertible(String name, @Nullable Object value, @Nullable Class<?> type) {
+		String sent = value instanceof Object[] values ? Arrays.stream(values).map(String::valueOf)
+				.collect(Collectors.joining(",")) : String.valueOf(value);
+		return name + " '" + sent + "' is not a valid " + (type == null ? "value" : type.getSimpleName());
 	}
 
 	/** The problem answering a {@link StatusException}, whose message is written for the caller. */

@@ -3,7 +3,10 @@ package io.cleave.gateway.web;
 import java.util.stream.Collectors;
 
 
+import io.cleave.status.StatusProblems;
+
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -62,6 +65,14 @@ class NodeProblems extends ResponseEntityExceptionHandler {
 						.map(error -> result.getMethodParameter().getParameterName() + ": " + error.getDefaultMessage()))
 				.sorted()
 				.collect(Collectors.joining("; "));
+		return handleExceptionInternal(ex, problem(HttpStatus.BAD_REQUEST, detail), headers, status, request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		String detail = StatusProblems.notConvertible(ex.getPropertyName() == null ? "value" : ex.getPropertyName(),
+				ex.getValue(), ex.getRequiredType());
 		return handleExceptionInternal(ex, problem(HttpStatus.BAD_REQUEST, detail), headers, status, request);
 	}
 

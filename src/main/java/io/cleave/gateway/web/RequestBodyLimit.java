@@ -2,6 +2,7 @@ package io.cleave.gateway.web;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Stream;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -30,11 +31,16 @@ final class RequestBodyLimit extends OncePerRequestFilter {
 
 	private final List<Route> routes;
 
-	RequestBodyLimit(GatewayProperties properties) {
+	/**
+	 * @param ownLimits path patterns of routes whose module enforces its own body limit (the registry's, sized like
+	 * etcd's): left to it unless {@code cleave.gateway.body-limits} names them first
+	 */
+	RequestBodyLimit(GatewayProperties properties, List<String> ownLimits) {
 		this.defaultLimit = properties.maxRequestSize().toBytes();
-		this.routes = properties.bodyLimits().stream()
+		this.routes = Stream.concat(properties.bodyLimits().stream()
 				.map(limit -> new Route(PathPatternParser.defaultInstance.parse(limit.path()),
-						limit.maxRequestSize().toBytes(), "cleave.gateway.body-limits[" + limit.path() + "]"))
+						limit.maxRequestSize().toBytes(), "cleave.gateway.body-limits[" + limit.path() + "]")),
+				ownLimits.stream().map(path -> new Route(PathPatternParser.defaultInstance.parse(path), -1, "")))
 				.toList();
 	}
 
@@ -42,6 +48,10 @@ final class RequestBodyLimit extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Limit limit = limitOf(request);
+		if (limit.bytes() < 0) {
+			chain.doFilter(request, response);
+			return;
+		}
 		long declared = request.getContentLengthLong();
 		if (declared > limit.bytes()) {
 			// Tomcat closes the connection rather than swallow a large unread body, so the client stops sending.

@@ -23,7 +23,7 @@ class MessagingProblems {
 
 	@ExceptionHandler
 	ProblemDetail on(MethodArgumentTypeMismatchException ex) {
-		return StatusProblems.of(Status.INVALID_ARGUMENT, ex.getName() + " '" + ex.getValue() + "' is not a valid "
-				+ (ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName()));
+		return StatusProblems.of(Status.INVALID_ARGUMENT,
+				StatusProblems.notConvertible(ex.getName(), ex.getValue(), ex.getRequiredType()));
 	}
 }

@@ -3,6 +3,7 @@ package io.cleave.registry.web;
 import java.util.stream.Collectors;
 
 import io.cleave.registry.RegistryException;
+import io.cleave.status.StatusProblems;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -84,8 +85,8 @@ class RegistryProblems {
 
 	@ExceptionHandler
 	ProblemDetail on(MethodArgumentTypeMismatchException ex) {
-		return problem(HttpStatus.BAD_REQUEST, ex.getName() + " '" + ex.getValue() + "' is not a valid "
-				+ (ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName()));
+		return problem(HttpStatus.BAD_REQUEST,
+				StatusProblems.notConvertible(ex.getName(), ex.getValue(), ex.getRequiredType()));
 	}
 
 	private static ProblemDetail problem(HttpStatus status, String detail) {
