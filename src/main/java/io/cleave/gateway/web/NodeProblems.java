@@ -2,7 +2,6 @@ package io.cleave.gateway.web;
 
 import java.util.stream.Collectors;
 
-
 import io.cleave.status.StatusProblems;
 
 import org.jspecify.annotations.Nullable;
