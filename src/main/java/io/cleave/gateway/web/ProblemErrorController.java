@@ -2,6 +2,7 @@ package io.cleave.gateway.web;
 
 import java.io.IOException;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,6 +22,12 @@ class ProblemErrorController implements ErrorController {
 
 	@RequestMapping("${server.error.path:${error.path:/error}}")
 	void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		if (request.getDispatcherType() != DispatcherType.ERROR) {
+			// Asked for directly: the error page is not a route.
+			Problems.write(response, HttpStatus.NOT_FOUND.value(),
+					"no route for " + request.getMethod() + " " + request.getRequestURI());
+			return;
+		}
 		int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code && code >= 400
 				? code : HttpStatus.INTERNAL_SERVER_ERROR.value();
 		Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);

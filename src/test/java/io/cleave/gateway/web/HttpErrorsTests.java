@@ -95,7 +95,7 @@ class HttpErrorsTests {
 
 	@Test
 	void anUnknownRouteIs404OnEveryPrefix() throws IOException {
-		for (String path : new String[] { "/nope", "/registry/nope", "/messaging/nope", "/actuator/nope", "/api" }) {
+		for (String path : new String[] { "/nope", "/registry/nope", "/messaging/nope", "/actuator/nope", "/api", "/error" }) {
 			JsonNode problem = assertProblem(get(path), 404);
 			assertThat(problem.path("detail").asString()).as(path).isNotBlank();
 		}
