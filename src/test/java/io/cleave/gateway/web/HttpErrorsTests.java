@@ -94,6 +94,21 @@ class HttpErrorsTests {
 	}
 
 	@Test
+	void undecodableQueryParametersAre400() throws IOException {
+		JsonNode problem = assertProblem(get("/registry/keys?=%2F"), 400);
+
+		assertThat(problem.path("detail").asString()).contains("query string");
+		assertProblem(get("/messaging/dead-letters?limit=%C0"), 400);
+	}
+
+	@Test
+	void aRepeatedParameterIsEchoedAsSentNotAsAJavaArray() throws IOException {
+		JsonNode problem = assertProblem(get("/messaging/dead-letters?limit=x&limit=y"), 400);
+
+		assertThat(problem.path("detail").asString()).isEqualTo("limit 'x,y' is not a valid int");
+	}
+
+	@Test
 	void anUnknownRouteIs404OnEveryPrefix() throws IOException {
 		for (String path : new String[] { "/nope", "/registry/nope", "/messaging/nope", "/actuator/nope", "/api", "/error" }) {
 			JsonNode problem = assertProblem(get(path), 404);
