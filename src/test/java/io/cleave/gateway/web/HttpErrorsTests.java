@@ -67,6 +67,12 @@ class HttpErrorsTests {
 	}
 
 	@Test
+	void aRequestTargetOverTheHeaderBufferIs431Too() throws IOException {
+		// Tomcat reads the request line into the same buffer as the headers, and fails it the same way.
+		assertProblem(get("/registry/keys?prefix=" + "a".repeat(20_000)), 431);
+	}
+
+	@Test
 	void malformedJsonIs400SayingWhere() throws IOException {
 		JsonNode registry = assertProblem(send("PUT", "/registry/services/shop/instances/i1", "application/json",
 				"{\"addresses\": {\"http\": \"http://x\"},\n \"ttlSeconds\": }"), 400);
