@@ -1,7 +1,10 @@
 package io.cleave.gateway;
 
 import java.time.Duration;
+import java.util.List;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -13,12 +16,23 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Gateway settings ({@code cleave.gateway.*}): the defaults every route starts from.
  *
- * @param maxRequestSize largest request body accepted; larger ones get 413
+ * @param maxRequestSize largest request body accepted; larger ones get 413 before they are read
  * @param requestTimeout deadline of a request's downstream call; exceeding it gets 504
+ * @param bodyLimits per-route overrides of {@code maxRequestSize}, the first whose path pattern matches wins
  */
 @Validated
 @ConfigurationProperties("cleave.gateway")
 public record GatewayProperties(
 		@DefaultValue("1MB") @NotNull DataSize maxRequestSize,
-		@DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration requestTimeout) {
+		@DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration requestTimeout,
+		@DefaultValue @NotNull List<@Valid BodyLimit> bodyLimits) {
+
+	/**
+	 * The body limit of the routes matching {@code path}.
+	 *
+	 * @param path a Spring path pattern ({@code /api/Files/**})
+	 * @param maxRequestSize largest request body accepted on those routes
+	 */
+	public record BodyLimit(@NotBlank String path, @NotNull DataSize maxRequestSize) {
+	}
 }

@@ -43,7 +43,9 @@ class ActController {
 			message = mapper.readTree(body);
 		}
 		catch (JacksonException ex) {
-			throw new MessagingException(Status.INVALID_ARGUMENT, "Malformed JSON: " + ex.getOriginalMessage());
+			// A parser's message names the offending token, never a Java type (no binding happens here).
+			throw new MessagingException(Status.INVALID_ARGUMENT, "Malformed JSON" + NodeProblems.at(ex.getLocation())
+					+ ": " + ex.getOriginalMessage());
 		}
 		return bus.act(message, properties.requestTimeout());
 	}

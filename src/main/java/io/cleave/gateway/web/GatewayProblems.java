@@ -2,12 +2,12 @@ package io.cleave.gateway.web;
 
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
+import io.cleave.status.StatusProblems;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -27,9 +27,6 @@ class GatewayProblems {
 		if (ex.status() == Status.INTERNAL) {
 			log.warn("Handler failure behind the gateway", ex);
 		}
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(ex.status().httpStatus()),
-				ex.getMessage());
-		problem.setTitle(ex.status().name());
-		return problem;
+		return StatusProblems.of(ex);
 	}
 }

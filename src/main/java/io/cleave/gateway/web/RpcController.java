@@ -48,20 +48,8 @@ class RpcController {
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
 	}
 
-	private byte[] body(HttpServletRequest http) throws IOException {
-		long limit = properties.maxRequestSize().toBytes();
-		byte[] body = http.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-		if (body.length > limit) {
-			throw new RequestTooLarge(limit);
-		}
-		return body;
-	}
-
-	/** A body larger than {@code cleave.gateway.max-request-size}. */
-	static final class RequestTooLarge extends RuntimeException {
-
-		RequestTooLarge(long limit) {
-			super("the request body exceeds " + limit + " bytes (cleave.gateway.max-request-size)");
-		}
+	// RequestBodyLimit bounds the stream (413 past the route's limit), so reading it whole is safe.
+	private static byte[] body(HttpServletRequest http) throws IOException {
+		return http.getInputStream().readAllBytes();
 	}
 }

@@ -1,15 +1,16 @@
 package io.cleave.gateway.web;
 
+import java.io.IOException;
+
 import io.cleave.rpc.InvalidRequestException;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
+import io.cleave.status.StatusProblems;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -27,36 +28,23 @@ class RpcProblems {
 
 	@ExceptionHandler
 	ProblemDetail on(StatusException failure) {
-		ProblemDetail problem = problem(failure.status(), failure.getMessage());
+		ProblemDetail problem = StatusProblems.of(failure);
 		if (failure instanceof InvalidRequestException invalid) {
 			problem.setProperty("violations", invalid.violations());
 		}
 		return problem;
 	}
 
+	/** A body cut off at the request size limit, or one the client stopped sending: answered like every route. */
 	@ExceptionHandler
-	ProblemDetail on(RpcController.RequestTooLarge tooLarge) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
-		problem.setTitle(HttpStatus.CONTENT_TOO_LARGE.getReasonPhrase());
-		return problem;
+	ProblemDetail on(IOException failure) {
+		return NodeProblems.unreadableBody(failure);
 	}
 
 	/** A failure the callee did not declare is a bug on the server's side: logged in full, answered without details. */
 	@ExceptionHandler
 	ProblemDetail on(RuntimeException failure) {
 		log.error("RPC call failed unexpectedly", failure);
-		return problem(Status.INTERNAL, "the call failed on the server; the failure is logged there");
-	}
-
-	private static ProblemDetail problem(Status status, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status.httpStatus()), detail);
-		problem.setTitle(title(status));
-		problem.setProperty("code", status.name());
-		return problem;
-	}
-
-	private static String title(Status status) {
-		HttpStatus http = HttpStatus.resolve(status.httpStatus());
-		return http == null ? status.name() : http.getReasonPhrase();
+		return StatusProblems.of(Status.INTERNAL, "the call failed on the server; the failure is logged there");
 	}
 }

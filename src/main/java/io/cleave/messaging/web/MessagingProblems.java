@@ -1,11 +1,11 @@
 package io.cleave.messaging.web;
 
+import io.cleave.status.Status;
 import io.cleave.status.StatusException;
+import io.cleave.status.StatusProblems;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -18,18 +18,12 @@ class MessagingProblems {
 
 	@ExceptionHandler
 	ProblemDetail on(StatusException ex) {
-		return problem(HttpStatusCode.valueOf(ex.status().httpStatus()), ex.getMessage());
+		return StatusProblems.of(ex);
 	}
 
 	@ExceptionHandler
 	ProblemDetail on(MethodArgumentTypeMismatchException ex) {
-		return problem(HttpStatus.BAD_REQUEST, ex.getName() + " '" + ex.getValue() + "' is not a valid "
-				+ (ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName()));
-	}
-
-	private static ProblemDetail problem(HttpStatusCode status, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setTitle("Messaging request rejected");
-		return problem;
+		return StatusProblems.of(Status.INVALID_ARGUMENT,
+				StatusProblems.notConvertible(ex.getName(), ex.getValue(), ex.getRequiredType()));
 	}
 }

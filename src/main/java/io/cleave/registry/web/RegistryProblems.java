@@ -3,6 +3,7 @@ package io.cleave.registry.web;
 import java.util.stream.Collectors;
 
 import io.cleave.registry.RegistryException;
+import io.cleave.status.StatusProblems;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -14,6 +15,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+import tools.jackson.core.JacksonException;
 
 /**
  * Registry failures as RFC 9457 problem details: the status their reason calls for, a detail naming what was wrong,
@@ -52,6 +55,14 @@ class RegistryProblems {
 				return problem(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
 			}
 		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			// Where the body breaks, never Jackson's message: that one can name Java types.
+			if (cause instanceof JacksonException json && json.getLocation() != null
+					&& json.getLocation().getLineNr() > 0) {
+				return problem(HttpStatus.BAD_REQUEST, "request body is not valid JSON for this request (at line "
+						+ json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")");
+			}
+		}
 		return problem(HttpStatus.BAD_REQUEST, "request body is not valid JSON for this request");
 	}
 
@@ -74,8 +85,8 @@ class RegistryProblems {
 
 	@ExceptionHandler
 	ProblemDetail on(MethodArgumentTypeMismatchException ex) {
-		return problem(HttpStatus.BAD_REQUEST, ex.getName() + " '" + ex.getValue() + "' is not a valid "
-				+ (ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName()));
+		return problem(HttpStatus.BAD_REQUEST,
+				StatusProblems.notConvertible(ex.getName(), ex.getValue(), ex.getRequiredType()));
 	}
 
 	private static ProblemDetail problem(HttpStatus status, String detail) {
