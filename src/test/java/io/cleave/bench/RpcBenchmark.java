@@ -1,5 +1,7 @@
 package io.cleave.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -100,10 +102,7 @@ final class RpcBenchmark {
 						"cleave.rpc.grpc.connections-per-instance=" + connections,
 						"spring.main.web-application-type=none", "logging.level.root=WARN")) {
 					ServiceRegistry registry = client.bean(ServiceRegistry.class);
-					long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-					while (registry.instances("rpc-contract").isEmpty() && System.nanoTime() < until) {
-						Thread.sleep(100); // a plain main: no Awaitility here
-					}
+					await().atMost(Duration.ofSeconds(30)).until(() -> !registry.instances("rpc-contract").isEmpty());
 					ContractService contract = client.bean(ContractService.class);
 					cleave = measure(connections * inFlight, warmUp, measure, thread -> {
 						if (!contract.echo(request).echo().text().equals(request.text())) {
@@ -195,20 +194,19 @@ final class RpcBenchmark {
 	}
 
 	private static void awaitPort(int port, Process process) throws Exception {
-		long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (System.nanoTime() < until) {
-			if (!process.isAlive()) {
-				throw new IllegalStateException("a benchmark server exited during start");
-			}
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-				return;
-			}
-			catch (IOException notYet) {
-				Thread.sleep(200);
-			}
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+				.failFast("a benchmark server exited during start", () -> !process.isAlive())
+				.until(() -> listens(port));
+	}
+
+	private static boolean listens(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+			return true;
 		}
-		throw new IllegalStateException("nothing listens on port " + port + " after 120 s");
+		catch (IOException notYet) {
+			return false;
+		}
 	}
 
 	record Result(double perSecond, double p50, double p99, double p999, long errors) {

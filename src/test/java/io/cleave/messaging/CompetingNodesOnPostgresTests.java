@@ -1,5 +1,7 @@
 package io.cleave.messaging;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,13 +29,17 @@ class CompetingNodesOnPostgresTests {
 		String url = EmbeddedPostgresServer.createDatabase("competing_nodes");
 		Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
 		Map<String, AtomicInteger> perNode = new ConcurrentHashMap<>();
+		CountDownLatch bothTakingPart = new CountDownLatch(2);
 		try (ConfigurableApplicationContext one = node(url, "node-1");
 				ConfigurableApplicationContext two = node(url, "node-2")) {
 			for (var node : Map.of("node-1", one, "node-2", two).entrySet()) {
 				node.getValue().getBean(MessageBus.class).subscribe("orders", "billing", message -> {
 					handled.computeIfAbsent(message.path("n").asString(), key -> new AtomicInteger()).incrementAndGet();
-					perNode.computeIfAbsent(node.getKey(), key -> new AtomicInteger()).incrementAndGet();
-					Thread.sleep(2); // slow enough for the other node to claim its share
+					if (perNode.computeIfAbsent(node.getKey(), key -> new AtomicInteger()).incrementAndGet() == 1) {
+						bothTakingPart.countDown();
+					}
+					// Each node holds its messages until the other has one too, so both must claim a share.
+					bothTakingPart.await(30, TimeUnit.SECONDS);
 					return null;
 				});
 			}

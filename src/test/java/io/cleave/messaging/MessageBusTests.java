@@ -1,5 +1,7 @@
 package io.cleave.messaging;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -192,7 +194,7 @@ class MessageBusTests {
 	@Test
 	void actGivesUpAtTheDeadlineAndANestedActInheritsWhatIsLeft() {
 		registrations.add(bus.handle("role:test,cmd:slow", message -> {
-			Thread.sleep(10_000);
+			new CountDownLatch(1).await(); // never released: act's deadline interrupts it
 			return null;
 		}));
 		registrations.add(bus.handle("role:test,cmd:relay", message -> bus.act(Map.of("role", "test", "cmd", "slow"),
@@ -305,12 +307,17 @@ class MessageBusTests {
 	void publishFansOutToEverySubscriberAndCompetingConsumersHandleEachMessageOnce() {
 		Map<String, AtomicInteger> billing = new ConcurrentHashMap<>();
 		Set<Integer> consumersUsed = ConcurrentHashMap.newKeySet();
+		CountDownLatch bothTakingPart = new CountDownLatch(2);
 		for (int consumer = 0; consumer < 2; consumer++) {
 			int self = consumer;
 			registrations.add(bus.subscribe("orders", "billing", message -> {
-				consumersUsed.add(self);
+				if (consumersUsed.add(self)) {
+					bothTakingPart.countDown();
+				}
 				billing.computeIfAbsent(message.path("n").asString(), key -> new AtomicInteger()).incrementAndGet();
-				Thread.sleep(1); // long enough for the other consumer to take a turn
+				// Each consumer holds its messages until the other has one too: one that never gets a turn shows
+				// below, as a missing consumer, instead of being hidden by the other's speed.
+				bothTakingPart.await(WAIT.toSeconds(), TimeUnit.SECONDS);
 				return null;
 			}));
 		}

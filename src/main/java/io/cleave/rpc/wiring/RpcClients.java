@@ -82,8 +82,10 @@ final class RpcClients {
 			Deadline deadline = timeout == null ? Deadline.afterNanos(defaultDeadlineNanos) : Deadline.after(timeout);
 			return new CallContext(deadline, nodeName, Map.of());
 		}
+		// A call made while serving another is part of it: same caller, the time left, and its trace context
+		// (the metadata), so that a trace crosses every hop and not only the first.
 		Deadline deadline = timeout == null ? current.deadline() : current.deadline().earliest(Deadline.after(timeout));
-		return new CallContext(deadline, current.caller(), Map.of());
+		return new CallContext(deadline, current.caller(), current.metadata());
 	}
 
 	/** The proxy that calls {@code type}'s service through its transport. */

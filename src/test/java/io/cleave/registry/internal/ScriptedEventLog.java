@@ -1,17 +1,19 @@
 package io.cleave.registry.internal;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.cleave.registry.Bytes;
 import io.cleave.registry.KeyValue;
 import io.cleave.registry.WatchEvent;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,9 +76,11 @@ final class ScriptedEventLog implements EventLog {
 	public Positions positions() {
 		BooleanSupplier until = holdNextPositions.getAndSet(null);
 		if (until != null) {
-			long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-			while (!until.getAsBoolean() && System.nanoTime() < deadline) {
-				LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+			try {
+				await().atMost(Duration.ofSeconds(1)).until(until::getAsBoolean);
+			}
+			catch (ConditionTimeoutException notYet) {
+				// the hub reads on: a test whose condition never holds shows it in its own assertions
 			}
 		}
 		synchronized (this) {

@@ -1,8 +1,11 @@
 package io.cleave.rpc.contract;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import fixtures.rpc.SlowWork;
 
 import io.cleave.CleaveProperties;
 import io.cleave.rpc.CallContext;
@@ -32,12 +35,7 @@ class ContractServiceHandler implements ContractService {
 
 	@Override
 	public Slept sleep(Sleep request) {
-		try {
-			Thread.sleep(request.millis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		SlowWork.take(Duration.ofMillis(request.millis()));
 		return new Slept(node);
 	}
 

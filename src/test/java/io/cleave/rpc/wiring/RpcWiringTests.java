@@ -79,6 +79,20 @@ class RpcWiringTests {
 	}
 
 	@Test
+	void aCallInsideAnotherCallPassesItsTraceContextOn() {
+		runner.withUserConfiguration(SleeperService.class).run(context -> {
+			String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+			CallContext outer = new CallContext(Deadline.after(Duration.ofSeconds(5)), "alice",
+					Map.of("traceparent", traceparent));
+
+			CallContext nested = outer.run(() -> context.getBean(RpcClients.class).newContext(null));
+
+			assertThat(nested.metadata()).containsEntry("traceparent", traceparent);
+			assertThat(nested.caller()).isEqualTo("alice");
+		});
+	}
+
+	@Test
 	void refusesToStartWhenAHostedServiceHasNoImplementation() {
 		runner.run(context -> assertThat(context).getFailure()
 				.isInstanceOf(RpcContractException.class)

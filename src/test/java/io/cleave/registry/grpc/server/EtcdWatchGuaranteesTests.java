@@ -142,9 +142,11 @@ class EtcdWatchGuaranteesTests extends EtcdApiTestSupport {
 	void aProgressResponseWaitsForTheEventsOfALaggingWatch(@Autowired Watches hub, @Autowired KeyValueStore store,
 			@Autowired EtcdMember member) throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean quickReported = new AtomicBoolean();
 		KeyRange lagging = KeyRange.prefix(prefix + "lagging/");
 		// The hub itself; only the listener of one watch is held up, as a slow client would hold it.
-		Watches gated = (request, listener) -> hub.watch(request, !request.range().equals(lagging) ? listener
+		Watches gated = (request, listener) -> hub.watch(request, !request.range().equals(lagging)
+				? reportingProgress(listener, quickReported)
 				: new WatchListener() {
 					@Override
 					public void onEvents(long revision, List<WatchEvent> events) {
@@ -176,15 +178,11 @@ class EtcdWatchGuaranteesTests extends EtcdApiTestSupport {
 		await().atMost(PATIENCE).until(() -> responses.stream().anyMatch(r -> r.getEventsCount() > 0));
 
 		stream.onNext(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
-		Thread.ofVirtual().start(() -> {
-			try {
-				Thread.sleep(300); // long enough for a dishonest answer to overtake the held-up event
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			release.countDown();
-		});
+		// Held until the quick watch has answered the request (or a dishonest answer is out already): from then
+		// on nothing but the lagging watch stands between the request and its answer.
+		await().atMost(PATIENCE).until(() -> quickReported.get()
+				|| responses.stream().anyMatch(r -> r.getWatchId() == -1));
+		release.countDown();
 
 		await().atMost(PATIENCE).until(() -> responses.stream().anyMatch(r -> r.getWatchId() == -1));
 		stream.close();
@@ -208,4 +206,26 @@ class EtcdWatchGuaranteesTests extends EtcdApiTestSupport {
 				.setKey(ByteString.copyFrom(range.key().unsafeArray()))
 				.setRangeEnd(ByteString.copyFrom(range.end().unsafeArray()))).build();
 	}
+
+	/** {@code listener}, noting once the hub has reported a progress to it. */
+	private static WatchListener reportingProgress(WatchListener listener, AtomicBoolean reported) {
+		return new WatchListener() {
+			@Override
+			public void onEvents(long revision, List<WatchEvent> events) {
+				listener.onEvents(revision, events);
+			}
+
+			@Override
+			public void onProgress(long revision) {
+				listener.onProgress(revision);
+				reported.set(true);
+			}
+
+			@Override
+			public void onCanceled(io.cleave.registry.RegistryException reason, long compactRevision) {
+				listener.onCanceled(reason, compactRevision);
+			}
+		};
+	}
+
 }
