@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Gateway benchmark (issue 10, point 9): wrk drives `POST /api/DB/Query` through a Cleave node's whole HTTP edge
+# (authentication with a JWT, rate limit, metrics, access log, the RPC call to the kv module and its H2 read), and,
+# in the same run, a bare Spring MVC controller on the same Tomcat with the same virtual threads that answers the
+# same bytes (io.cleave.bench.BareController: no security, no limit, no log, no metrics, no RPC, no database).
+# The two take turns, ROUNDS times, so a change in the machine's load hits both alike; the figure that counts is
+# the ratio of the medians.
+#
+#   bench/gateway.sh                       # writes bench/results/gateway.md and prints it
+#   ROUNDS=5 DURATION=20 CONNECTIONS=32 OUT=/tmp/gw.md bench/gateway.sh
+#
+# Environment: ROUNDS (3), DURATION (10 s per wrk run), WARMUP (5 s per server before its first round),
+# THREADS (wrk threads, 2), CONNECTIONS (wrk connections, 16), OUT (result file), JAVA_HOME.
+# Needs wrk (Debian: apt-get install wrk; installed here when run as root) and curl.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${OUT:-$repo/bench/results/gateway.md}"
+rounds="${ROUNDS:-3}"
+duration="${DURATION:-10}"
+warmup="${WARMUP:-5}"
+threads="${THREADS:-2}"
+connections="${CONNECTIONS:-16}"
+log() { printf 'gateway-bench: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing wrk (apt-get install wrk)"
+    { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null || die "could not install wrk: apt-get install wrk"
+  else
+    die "wrk is missing: install it (Debian/Ubuntu: sudo apt-get install wrk)"
+  fi
+fi
+command -v curl >/dev/null || die "curl is missing: install it (Debian/Ubuntu: sudo apt-get install curl)"
+
+# shellcheck source=/dev/null
+. "$repo/.mvn/jdk.sh"
+set +f
+java_home="${JAVA_HOME:-$cleave_current}"
+java="$java_home/bin/java"
+
+cd "$repo"
+mkdir -p target/bench
+classpath_file="$repo/target/bench/classpath.txt"
+log "building (./mvnw -q package -DskipTests, test classpath for the bare controller)"
+./mvnw -B -q package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$classpath_file" >&2
+test_classpath="target/test-classes:$(cat "$classpath_file")"
+
+alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  die "no free port found"
+}
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/cleave-gateway-bench.XXXXXX")"
+pids=()
+cleanup() {
+  local rc=$?
+  for p in "${pids[@]}"; do
+    if alive "$p"; then kill -TERM "$p" 2>/dev/null || true; fi
+  done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 200); do alive "$p" || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  if [ "$rc" -eq 0 ]; then rm -rf "$work"; else log "failed (exit $rc); logs kept in $work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+await_http() { # $1 = url, $2 = pid, $3 = log file
+  for _ in $(seq 1 1200); do
+    if curl -fsS --max-time 1 "$1" 2>/dev/null | grep -q '"status":"UP"'; then return 0; fi
+    alive "$2" || { tail -n 30 "$3" >&2; die "the server exited before it was up"; }
+    sleep 0.1
+  done
+  tail -n 30 "$3" >&2
+  die "not up within 120 s: $1"
+}
+
+# ---- the Cleave node: bin/cleave (AOT cache), fresh H2, the whole edge on ------------------------------------
+node_port="$(free_port)"
+mkdir -p "$work/node"
+cp -r "$repo/config" "$work/node/"
+log "starting Cleave on port $node_port"
+(cd "$work/node" && exec "$repo/bin/cleave" --server.port="$node_port" --cleave.registry.etcd-api.enabled=false \
+  --cleave.node.name=bench-1 >"$work/node/cleave.log" 2>&1) &
+pids+=($!)
+await_http "http://127.0.0.1:$node_port/actuator/health" "${pids[-1]}" "$work/node/cleave.log"
+
+# A development token, minted with the secret the local profile generated at start.
+token="$(cd "$work/node" && "$repo/bin/cleave" token --ttl 1h)" || die "bin/cleave token failed"
+auth="Authorization: Bearer $token"
+curl -fsS -X POST -H "$auth" -H 'Content-Type: application/json' -d '{"key":"123","value":"aaa"}' \
+  "http://127.0.0.1:$node_port/api/DB/Update" >/dev/null || die "seeding DB.Update failed"
+
+# ---- the bare controller ---------------------------------------------------------------------------------------
+bare_port="$(free_port)"
+log "starting the bare controller on port $bare_port"
+"$java" -cp "$test_classpath" io.cleave.bench.BareController --server.port="$bare_port" >"$work/bare.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 1200); do
+  curl -fsS --max-time 1 -X POST -H 'Content-Type: application/json' -d '{}' \
+    "http://127.0.0.1:$bare_port/api/DB/Query" >/dev/null 2>&1 && break
+  alive "${pids[-1]}" || { tail -n 30 "$work/bare.log" >&2; die "the bare controller exited"; }
+  sleep 0.1
+done
+
+request='{"key":"123"}'
+cleave_answer="$(curl -fsS -X POST -H "$auth" -H 'Content-Type: application/json' -d "$request" \
+  "http://127.0.0.1:$node_port/api/DB/Query")"
+bare_answer="$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$request" \
+  "http://127.0.0.1:$bare_port/api/DB/Query")"
+[ "$cleave_answer" = "$bare_answer" ] || die "the answers differ: Cleave '$cleave_answer', bare '$bare_answer'"
+
+# wrk's request: the same body and headers for both (the bare controller ignores the token).
+cat >"$work/post.lua" <<EOF
+wrk.method = "POST"
+wrk.body = '$request'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+done = function(summary, latency, requests)
+  io.write(string.format("FIGURES %.1f %.3f %.3f %.3f %d %d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency:percentile(99.9) / 1000, summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout, summary.requests))
+end
+EOF
+
+run_wrk() { # $1 = port, $2 = seconds; prints "rps p50_ms p99_ms p999_ms errors requests"
+  wrk -t "$threads" -c "$connections" -d "${2}s" -s "$work/post.lua" "http://127.0.0.1:$1/api/DB/Query" \
+    | awk '/^FIGURES / { print $2, $3, $4, $5, $6, $7 }'
+}
+
+load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+started="$(date +%s)"
+log "warming up both servers (${warmup} s each)"
+run_wrk "$bare_port" "$warmup" >/dev/null
+run_wrk "$node_port" "$warmup" >/dev/null
+: >"$work/samples"
+for round in $(seq 1 "$rounds"); do
+  for server in bare cleave; do
+    if [ "$server" = bare ]; then port="$bare_port"; else port="$node_port"; fi
+    figures="$(run_wrk "$port" "$duration")"
+    [ -n "$figures" ] || die "wrk printed no figures for $server"
+    echo "$server $round $figures" >>"$work/samples"
+    log "round $round $server: $figures (req/s p50 p99 p99.9 ms, errors, requests)"
+  done
+done
+load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+took=$(($(date +%s) - started))
+# The node's access log must have written one line per request: the figures count only with it on.
+access_lines="$(grep -c 'io.cleave.gateway.access' "$work/node/cleave.log" || true)"
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/samples" | median; }
+bare_rps="$(col bare 3)"
+cleave_rps="$(col cleave 3)"
+ratio="$(awk -v a="$cleave_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')"
+
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
+{
+  echo "# Cleave gateway benchmark"
+  echo
+  echo "Produced by \`bench/gateway.sh\`. wrk sends \`POST /api/DB/Query\` with \`{\"key\":\"123\"}\` and a bearer token to"
+  echo "two servers on loopback, taking turns: a Cleave node started by \`bin/cleave\` (embedded H2, every module) whose"
+  echo "request passes the whole edge — body limit, JWT authentication and authorization, rate limit, access log line,"
+  echo "metrics, the RPC chain into the kv module and its jOOQ read — and \`io.cleave.bench.BareController\`, a bare"
+  echo "Spring MVC controller on the same Tomcat with the same virtual threads answering the same bytes. Both answers"
+  echo "were checked to be identical before measuring. Medians over $rounds rounds of ${duration} s each."
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+  echo "| commit | $commit |"
+  echo "| JDK | $("$java" -version 2>&1 | sed -n '2p') |"
+  echo "| CPUs | $(nproc), shared by wrk and both servers |"
+  echo "| wrk | $threads threads, $connections connections |"
+  echo "| load average (1/5/15 min) | before: $load_before; after: $load_after |"
+  echo "| access log lines written by the node | $access_lines |"
+  echo "| duration | ${took} s |"
+  echo
+  echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | errors |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for server in bare cleave; do
+    echo "| $server | $(col "$server" 3) | $(col "$server" 4) | $(col "$server" 5) | $(col "$server" 6) | $(col "$server" 7) |"
+  done
+  echo
+  echo "**Cleave keeps ${ratio}× of the bare controller's throughput** (aim: at least 0.80×)."
+  echo
+  echo "Every round:"
+  echo
+  echo "| server | round | requests/s | p50 ms | p99 ms | p99.9 ms | errors | requests |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$work/samples"
+} >"$out"
+log "results written to $out"
+cat "$out"
