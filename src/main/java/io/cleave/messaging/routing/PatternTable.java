@@ -29,14 +29,9 @@ import io.cleave.registry.Delete;
 import io.cleave.registry.KeyRange;
 import io.cleave.registry.KeyValue;
 import io.cleave.registry.KeyValueStore;
+import io.cleave.registry.PrefixFollower;
 import io.cleave.registry.Put;
-import io.cleave.registry.RangeQuery;
-import io.cleave.registry.RangeResult;
-import io.cleave.registry.RegistryException;
-import io.cleave.registry.Watch;
 import io.cleave.registry.WatchEvent;
-import io.cleave.registry.WatchListener;
-import io.cleave.registry.WatchRequest;
 import io.cleave.registry.Watches;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,9 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The pattern table of the whole deployment, as this node sees it. Each node advertises the patterns it serves under
  * {@code /cleave/patterns/<pattern>/<node>} (value {@code {"queue":"…"}}) attached to its lease, so a crashed node's
- * patterns vanish with its lease. Every node caches the table in a {@link PatternRouter}: it loads a snapshot, then
- * watches from the snapshot's revision + 1 (nothing written in between is missed), and loads again if the watch ends
- * (its history was compacted, or the store failed). Lookups read the cache only, without locks or I/O.
+ * patterns vanish with its lease. Every node caches the table in a {@link PatternRouter}, kept current by a
+ * {@link PrefixFollower} (snapshot, then watch; resumed or reloaded, with backoff, when the watch ends). Lookups
+ * read the cache only, without locks or I/O.
  *
  * <p>This node's own patterns are written again under its new lease if the registry had to replace the node's lease.
  */
@@ -88,7 +83,7 @@ public final class PatternTable implements SmartLifecycle {
 	/** The lease this node's own patterns were last written under. */
 	private volatile long writtenLease;
 
-	private volatile @Nullable Watch watch;
+	private volatile @Nullable PrefixFollower follower;
 
 	private @Nullable ScheduledExecutorService scheduler;
 
@@ -157,7 +152,7 @@ public final class PatternTable implements SmartLifecycle {
 	public void start() {
 		scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pattern-table").factory());
 		running = true;
-		follow();
+		follower = PrefixFollower.follow(kv, watches, KeyRange.prefix(PREFIX), new CacheListener(), "pattern-table");
 		rewriteIfLeaseChanged();
 		long period = Math.max(50, leaseCheck.toMillis());
 		scheduler.scheduleWithFixedDelay(this::rewriteIfLeaseChanged, period, period, TimeUnit.MILLISECONDS);
@@ -174,9 +169,9 @@ public final class PatternTable implements SmartLifecycle {
 				log.warn("Could not withdraw pattern {} on shutdown; it expires with the node's lease", pattern, ex);
 			}
 		}
-		Watch w = watch;
-		if (w != null) {
-			w.cancel();
+		PrefixFollower f = follower;
+		if (f != null) {
+			f.close();
 		}
 		if (scheduler != null) {
 			scheduler.shutdownNow();
@@ -226,11 +221,10 @@ public final class PatternTable implements SmartLifecycle {
 
 	// Following the registry
 
-	/** Loads the whole table, swaps it in, then watches for changes from the revision the load saw. */
-	private void follow() {
-		RangeResult snapshot = kv.range(RangeQuery.of(KeyRange.prefix(PREFIX)));
+	/** Swaps in the whole table, as a snapshot has it. */
+	private void replace(List<KeyValue> kvs) {
 		Map<Pattern, Map<String, String>> loaded = new HashMap<>();
-		for (KeyValue stored : snapshot.kvs()) {
+		for (KeyValue stored : kvs) {
 			Advert advert = decode(stored.key(), stored.value());
 			if (advert != null) {
 				loaded.computeIfAbsent(advert.pattern(), p -> new TreeMap<>()).put(advert.node(), advert.queue());
@@ -242,8 +236,6 @@ public final class PatternTable implements SmartLifecycle {
 			advertised = loaded;
 			routes = router;
 		}
-		watch = watches.watch(WatchRequest.of(KeyRange.prefix(PREFIX)).fromRevision(snapshot.revision() + 1),
-				new Follower());
 	}
 
 	private void apply(List<WatchEvent> events) {
@@ -329,30 +321,17 @@ public final class PatternTable implements SmartLifecycle {
 	private record Advert(Pattern pattern, String node, String queue) {
 	}
 
-	/** Applies watched changes; reloads when the watch ends while this table runs. */
-	private final class Follower implements WatchListener {
+	/** Applies snapshots and watched changes to the cache. */
+	private final class CacheListener implements PrefixFollower.Listener {
+
+		@Override
+		public void onSnapshot(long revision, List<KeyValue> kvs, boolean reload) {
+			replace(kvs);
+		}
 
 		@Override
 		public void onEvents(long revision, List<WatchEvent> events) {
 			apply(events);
-		}
-
-		@Override
-		public void onCanceled(RegistryException reason, long compactRevision) {
-			ScheduledExecutorService s = scheduler;
-			if (!running || s == null) {
-				return;
-			}
-			log.warn("The pattern table's watch ended ({}); loading the table again", reason.getMessage());
-			s.execute(() -> {
-				try {
-					follow();
-				}
-				catch (RuntimeException ex) {
-					log.warn("Could not load the pattern table; retrying in {}", leaseCheck, ex);
-					s.schedule(() -> onCanceled(reason, compactRevision), leaseCheck.toMillis(), TimeUnit.MILLISECONDS);
-				}
-			});
 		}
 	}
 }

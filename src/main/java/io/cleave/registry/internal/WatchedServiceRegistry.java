@@ -25,9 +25,8 @@ import io.cleave.registry.KeyValue;
 import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.Lease;
 import io.cleave.registry.Leases;
+import io.cleave.registry.PrefixFollower;
 import io.cleave.registry.Put;
-import io.cleave.registry.RangeQuery;
-import io.cleave.registry.RangeResult;
 import io.cleave.registry.RegistryException;
 import io.cleave.registry.ServiceInstance;
 import io.cleave.registry.ServiceInstanceDeregistered;
@@ -36,10 +35,7 @@ import io.cleave.registry.ServiceInstanceRegistered;
 import io.cleave.registry.ServiceRegistry;
 import io.cleave.registry.Txn;
 import io.cleave.registry.TxnResult;
-import io.cleave.registry.Watch;
 import io.cleave.registry.WatchEvent;
-import io.cleave.registry.WatchListener;
-import io.cleave.registry.WatchRequest;
 import io.cleave.registry.Watches;
 
 import org.jspecify.annotations.Nullable;
@@ -53,9 +49,9 @@ import org.springframework.context.SmartLifecycle;
  * TTL and re-granted (with the instances re-registered) if it was lost, for example after a long pause; one that
  * someone else deleted or overwrote is written again at the next keep-alive.
  *
- * <p>The watch heals itself: one that ended because the store failed is opened again, with backoff, from the last
- * revision seen, so every change of the gap is published; one that fell behind a compaction reloads the catalog and
- * publishes the difference.
+ * <p>The catalog follows the registry through a {@link PrefixFollower}, so the watch heals itself: one that ended
+ * because the store failed is opened again, with backoff, from the last revision seen, so every change of the gap is
+ * published; one that fell behind a compaction reloads the catalog and publishes the difference.
  *
  * <p>A deliberate deregistration deletes the instance and, in the same transaction, writes a marker under
  * {@value #DEREGISTERED}; a delete without that marker was a lease running out. Both prefixes share the watched
@@ -82,11 +78,6 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 
 	private final ServiceInstanceCodec codec = new ServiceInstanceCodec();
 
-	/** Delay before the first attempt to re-establish a failed watch; doubled after each failure. */
-	private static final long FIRST_BACKOFF_MILLIS = 100;
-
-	private static final long MAX_BACKOFF_MILLIS = 5_000;
-
 	/** This node's own instances; changed, and written back, only while holding its monitor. */
 	private final Map<Bytes, ServiceInstance> own = new ConcurrentHashMap<>();
 
@@ -107,7 +98,7 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 
 	private volatile long nodeLease;
 
-	private volatile @Nullable Watch watch;
+	private volatile @Nullable PrefixFollower follower;
 
 	private @Nullable ScheduledExecutorService scheduler;
 
@@ -237,7 +228,7 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
 				.name("registry-discovery").factory());
 		running = true;
-		reload(false);
+		follower = PrefixFollower.follow(kv, watches, WATCHED, new CatalogListener(), "discovery");
 		long period = keepAlivePeriod().toMillis();
 		scheduler.scheduleWithFixedDelay(this::keepNodeAlive, period, period, TimeUnit.MILLISECONDS);
 	}
@@ -260,9 +251,9 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 			}
 		}
 		revokeQuietly(nodeLease);
-		Watch w = watch;
-		if (w != null) {
-			w.cancel();
+		PrefixFollower f = follower;
+		if (f != null) {
+			f.close();
 		}
 		if (scheduler != null) {
 			scheduler.shutdownNow();
@@ -281,15 +272,17 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 	}
 
 	/**
-	 * Loads every instance, then watches for changes from the revision the load saw. With {@code publish}, publishes
-	 * what differs from the catalog held so far: the changes a watch that fell behind a compaction missed. A removed
-	 * instance counts as deregistered if its lease still lives (or it had none), as expired if its lease is gone.
+	 * Takes a snapshot of every instance. On a reload (the watch fell behind a compaction), publishes what differs
+	 * from the catalog held so far: the changes the watch missed. A removed instance counts as deregistered if its
+	 * lease still lives (or it had none), as expired if its lease is gone.
 	 */
-	private void reload(boolean publish) {
-		RangeResult snapshot = kv.range(RangeQuery.of(KeyRange.prefix(ServiceInstance.PREFIX)));
+	private void replaceCatalog(long revision, List<KeyValue> kvs, boolean publish) {
 		Map<String, Map<String, ServiceInstance>> loaded = new HashMap<>();
 		Map<Bytes, Long> leases = new HashMap<>();
-		for (KeyValue stored : snapshot.kvs()) {
+		for (KeyValue stored : kvs) {
+			if (!stored.key().toStringUtf8().startsWith(ServiceInstance.PREFIX)) {
+				continue; // a deregistration marker, about to be removed
+			}
 			codec.decode(stored).ifPresent(i -> {
 				loaded.computeIfAbsent(i.service(), s -> new TreeMap<>()).put(i.id(), i);
 				leases.put(stored.key(), stored.lease());
@@ -317,42 +310,8 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		catalog = freeze(loaded);
 		leaseOf.clear();
 		leaseOf.putAll(leases);
-		seenRevision = snapshot.revision();
+		seenRevision = revision;
 		published.forEach(events);
-		watchFrom(snapshot.revision() + 1);
-	}
-
-	private void watchFrom(long revision) {
-		watch = watches.watch(WatchRequest.of(WATCHED).fromRevision(revision), new Follower());
-	}
-
-	/**
-	 * Re-establishes the watch after it ended: from the last revision seen (nothing is missed: the changes of the gap
-	 * are replayed), or by reloading the catalog when that history was compacted. Retried with exponential backoff
-	 * while the store is failing.
-	 */
-	private void recover(boolean compacted, int attempt) {
-		if (!running) {
-			return;
-		}
-		try {
-			if (compacted) {
-				reload(true);
-			}
-			else {
-				watchFrom(seenRevision + 1);
-			}
-			log.info("Discovery's watch is following the registry again from revision {}{}", seenRevision + 1,
-					attempt > 0 ? " (after " + attempt + " failed attempt(s))" : "");
-		}
-		catch (RuntimeException ex) {
-			long delay = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt, 16));
-			log.warn("Could not re-establish discovery's watch ({}); retrying in {} ms", ex.getMessage(), delay);
-			ScheduledExecutorService s = scheduler;
-			if (s != null && running) {
-				s.schedule(() -> recover(compacted, attempt + 1), delay, TimeUnit.MILLISECONDS);
-			}
-		}
 	}
 
 	private void keepNodeAlive() {
@@ -393,8 +352,13 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 		return Collections.unmodifiableMap(frozen);
 	}
 
-	/** Applies watched changes to the catalog and publishes what they mean. */
-	private final class Follower implements WatchListener {
+	/** Applies snapshots and watched changes to the catalog and publishes what they mean. */
+	private final class CatalogListener implements PrefixFollower.Listener {
+
+		@Override
+		public void onSnapshot(long revision, List<KeyValue> kvs, boolean reload) {
+			replaceCatalog(revision, kvs, reload);
+		}
 
 		@Override
 		public void onEvents(long revision, List<WatchEvent> batch) {
@@ -451,26 +415,6 @@ public final class WatchedServiceRegistry implements ServiceRegistry, SmartLifec
 			Map<String, ServiceInstance> instances = next.get(serviceAndId[0]);
 			return serviceAndId.length < 2 || instances == null ? Optional.empty()
 					: Optional.ofNullable(instances.remove(serviceAndId[1]));
-		}
-
-		@Override
-		public void onCanceled(RegistryException reason, long compactRevision) {
-			if (!running) {
-				return;
-			}
-			boolean compacted = compactRevision > 0;
-			if (compacted) {
-				log.warn("Discovery's watch fell behind a compaction to revision {}; reloading the service catalog",
-						compactRevision);
-			}
-			else {
-				log.warn("Discovery's watch ended ({}); following again from revision {}", reason.getMessage(),
-						seenRevision + 1);
-			}
-			ScheduledExecutorService s = scheduler;
-			if (s != null) {
-				s.execute(() -> recover(compacted, 0));
-			}
 		}
 	}
 }

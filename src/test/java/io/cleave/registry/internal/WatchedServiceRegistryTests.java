@@ -96,8 +96,8 @@ class WatchedServiceRegistryTests {
 		});
 		assertThat(watches.attempts.get() - attemptsBefore).as("three refused attempts, then one that held")
 				.isEqualTo(4);
-		assertThat(output).contains("Discovery's watch ended (the database is gone)")
-				.contains("Could not re-establish discovery's watch")
+		assertThat(output).contains("The discovery watch ended (the database is gone)")
+				.contains("Could not re-establish the discovery watch")
 				.contains("following the registry again");
 	}
 
