@@ -17,13 +17,27 @@ import org.springframework.validation.annotation.Validated;
  * @param actTimeout how long {@code act} waits for the reply before failing with DEADLINE_EXCEEDED
  * @param redelivery how a failed {@code send}/{@code publish} delivery is retried before it is dead-lettered
  * @param queue how this node consumes its durable queues
+ * @param processed how long the ids of processed messages are remembered
  */
 @Validated
 @ConfigurationProperties("cleave.messaging")
 public record MessagingProperties(
 		@DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration actTimeout,
 		@DefaultValue @Valid Redelivery redelivery,
-		@DefaultValue @Valid Queue queue) {
+		@DefaultValue @Valid Queue queue,
+		@DefaultValue @Valid Processed processed) {
+
+	/**
+	 * The ids of processed messages, by which a redelivered or re-sent copy is recognised and skipped.
+	 *
+	 * @param retention how long an id is remembered after its message was handled: a copy arriving later is handled
+	 *     again. Longer than any sender retries a send, or a dead letter waits before it is resubmitted
+	 * @param purgeInterval how often ids older than the retention are deleted
+	 */
+	public record Processed(
+			@DefaultValue("7d") @NotNull @DurationMin(minutes = 1) Duration retention,
+			@DefaultValue("1h") @NotNull @DurationMin(seconds = 1) Duration purgeInterval) {
+	}
 
 	/**
 	 * Consumption of each durable queue.

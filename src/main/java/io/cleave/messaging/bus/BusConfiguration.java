@@ -1,5 +1,7 @@
 package io.cleave.messaging.bus;
 
+import java.time.Clock;
+
 import io.cleave.CleaveProperties;
 import io.cleave.messaging.DeadLetters;
 import io.cleave.messaging.MessagingProperties;
@@ -58,6 +60,13 @@ class BusConfiguration {
 		var services = new LocalQueue.Services(messages, properties, new TransactionTemplate(transactions), processed,
 				deadLetters, outbox, messagingConsumerExecutor, messagingConsumerExecutor, meters);
 		return new DurableMessageBus(messages, transport, outbox, relay, queues, states, table, services, properties);
+	}
+
+	@Bean
+	ProcessedMessagesPurge messagingProcessedMessagesPurge(ProcessedMessages processed,
+			SimpleAsyncTaskScheduler messagingConsumerExecutor, MessagingProperties properties) {
+		return new ProcessedMessagesPurge(processed, messagingConsumerExecutor, properties.processed().retention(),
+				properties.processed().purgeInterval(), Clock.systemUTC());
 	}
 
 	@Bean
