@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cleave.messaging.bus.Outbox;
 import io.cleave.messaging.routing.PatternTable;
+import io.cleave.registry.ServiceInstance;
+import io.cleave.registry.ServiceRegistry;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 import io.cleave.testing.FreshDataDirectory;
@@ -42,7 +46,9 @@ import tools.jackson.databind.node.ObjectNode;
 		"cleave.messaging.redelivery.max-attempts=3",
 		"cleave.messaging.redelivery.initial-backoff=20ms",
 		"cleave.messaging.redelivery.max-backoff=40ms",
-		"cleave.messaging.queue.poll-interval=200ms" })
+		"cleave.messaging.queue.poll-interval=200ms",
+		// Claims of a node gone from the registry are released after the instance TTL.
+		"cleave.registry.instance-ttl=2s" })
 @Import(MessageBusTests.Handlers.class)
 class MessageBusTests {
 
@@ -372,6 +378,41 @@ class MessageBusTests {
 		assertThatThrownBy(() -> queues.disable("no-such-queue"))
 				.isInstanceOfSatisfying(MessagingException.class,
 						ex -> assertThat(ex.status()).isEqualTo(Status.NOT_FOUND));
+	}
+
+	@Test
+	void messagesClaimedByANodeThatLeftTheRegistryAreReleasedAfterTheGraceAndDelivered(@Autowired Outbox outbox,
+			@Autowired ServiceRegistry registry) {
+		for (String queue : List.of("haunted", "busy")) {
+			registrations.add(bus.subscribe("ghosts-" + queue, queue, message -> {
+				recorder.saw(queue, message);
+				return null;
+			}));
+			assertThat(queues.disable(queue).enabled()).isFalse();
+			for (int i = 0; i < 3; i++) {
+				bus.publish("ghosts-" + queue, Map.of("n", "boo-" + i));
+			}
+			await().atMost(WAIT).until(() -> depth(queue) == 3);
+		}
+		// A live node, registered, holds claims on "busy"; a node that died, never to come back under its name (it
+		// is in no registry), holds claims on "haunted" — taken after the live node's, so checked no longer.
+		registry.register(new ServiceInstance("workers", "alive-node",
+				Map.of("http", URI.create("http://127.0.0.1:1")), null, null, 100, Map.of()), Duration.ofSeconds(30));
+		try {
+			assertThat(outbox.claim("busy", "alive-node", 10)).hasSize(3);
+			assertThat(outbox.claim("haunted", "gone-node", 10)).hasSize(3);
+			assertThat(queues.enable("haunted").enabled()).isTrue();
+			assertThat(queues.enable("busy").enabled()).isTrue();
+
+			await().atMost(WAIT).until(() -> recorder.seenBy("haunted").size() == 3);
+			assertThat(recorder.seenBy("haunted")).containsExactlyInAnyOrder("boo-0", "boo-1", "boo-2");
+			assertThat(outbox.claimants()).doesNotContain("gone-node").contains("alive-node");
+			assertThat(recorder.seenBy("busy")).as("the live node's claims stay its own").isEmpty();
+		}
+		finally {
+			outbox.releaseClaims("alive-node");
+			registry.deregister("workers", "alive-node");
+		}
 	}
 
 	private long depth(String queue) {

@@ -7,6 +7,8 @@ import io.cleave.messaging.DeadLetters;
 import io.cleave.messaging.MessagingProperties;
 import io.cleave.messaging.routing.PatternTable;
 import io.cleave.messaging.transport.MessageTransport;
+import io.cleave.registry.RegistryProperties;
+import io.cleave.registry.ServiceRegistry;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,6 +69,14 @@ class BusConfiguration {
 			SimpleAsyncTaskScheduler messagingConsumerExecutor, MessagingProperties properties) {
 		return new ProcessedMessagesPurge(processed, messagingConsumerExecutor, properties.processed().retention(),
 				properties.processed().purgeInterval(), Clock.systemUTC());
+	}
+
+	@Bean
+	AbandonedClaims messagingAbandonedClaims(Outbox outbox, ServiceRegistry registry, Relay relay,
+			CleaveProperties cleave, RegistryProperties registryProperties,
+			SimpleAsyncTaskScheduler messagingConsumerExecutor) {
+		return new AbandonedClaims(outbox, registry, relay, cleave.node().name(), registryProperties.instanceTtl(),
+				messagingConsumerExecutor, System::nanoTime);
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package io.cleave.messaging.bus;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.cleave.messaging.transport.Envelope;
 
@@ -23,6 +24,9 @@ public interface Outbox {
 
 	/** Hands back everything {@code node} had claimed: called at start, when nothing of it can be in flight. */
 	int releaseClaims(String node);
+
+	/** The nodes holding claims on messages now. */
+	Set<String> claimants();
 
 	/** Messages waiting per queue, claimed or not. */
 	Map<String, Long> depths();

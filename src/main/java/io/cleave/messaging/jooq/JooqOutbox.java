@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.cleave.messaging.MessageId;
@@ -98,6 +99,14 @@ final class JooqOutbox implements Outbox {
 				.setNull(MESSAGING_OUTBOX.CLAIM_TOKEN)
 				.where(MESSAGING_OUTBOX.CLAIMED_BY.eq(node))
 				.execute();
+	}
+
+	@Override
+	public Set<String> claimants() {
+		return dsl.selectDistinct(MESSAGING_OUTBOX.CLAIMED_BY)
+				.from(MESSAGING_OUTBOX)
+				.where(MESSAGING_OUTBOX.CLAIMED_BY.isNotNull())
+				.fetchSet(MESSAGING_OUTBOX.CLAIMED_BY);
 	}
 
 	@Override
