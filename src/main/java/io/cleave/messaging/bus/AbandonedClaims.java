@@ -4,18 +4,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 import io.cleave.registry.ServiceInstance;
 import io.cleave.registry.ServiceRegistry;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Hands back the messages claimed by nodes that are gone. A node releases its own claims when it starts again under
@@ -25,7 +21,7 @@ import org.springframework.scheduling.TaskScheduler;
  * Should the node only have been cut off and still be handling them, its messages are delivered twice — at least
  * once, as always; each queue's processed ids make the second delivery a no-op for the handler.
  */
-final class AbandonedClaims implements SmartLifecycle {
+final class AbandonedClaims {
 
 	private static final Logger log = LoggerFactory.getLogger(AbandonedClaims.class);
 
@@ -39,23 +35,18 @@ final class AbandonedClaims implements SmartLifecycle {
 
 	private final Duration grace;
 
-	private final TaskScheduler scheduler;
-
 	private final LongSupplier nanoTime;
 
 	/** Claimants not in the registry, since when (nanoTime) they have been seen missing. */
 	private final Map<String, Long> missingSince = new HashMap<>();
 
-	private volatile @Nullable ScheduledFuture<?> scheduled;
-
 	AbandonedClaims(Outbox outbox, ServiceRegistry registry, Relay relay, String node, Duration grace,
-			TaskScheduler scheduler, LongSupplier nanoTime) {
+			LongSupplier nanoTime) {
 		this.outbox = outbox;
 		this.registry = registry;
 		this.relay = relay;
 		this.node = node;
 		this.grace = grace;
-		this.scheduler = scheduler;
 		this.nanoTime = nanoTime;
 	}
 
@@ -96,34 +87,5 @@ final class AbandonedClaims implements SmartLifecycle {
 			relay.wake();
 		}
 		return released;
-	}
-
-	private void checkQuietly() {
-		try {
-			check();
-		}
-		catch (RuntimeException ex) {
-			log.warn("Could not check for messages claimed by nodes that are gone; trying again", ex);
-		}
-	}
-
-	@Override
-	public void start() {
-		Duration every = grace.dividedBy(2);
-		scheduled = scheduler.scheduleWithFixedDelay(this::checkQuietly, java.time.Instant.now().plus(every), every);
-	}
-
-	@Override
-	public void stop() {
-		ScheduledFuture<?> s = scheduled;
-		if (s != null) {
-			s.cancel(false);
-		}
-		scheduled = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return scheduled != null;
 	}
 }

@@ -1,6 +1,7 @@
 package io.cleave.messaging.bus;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.cleave.CleaveProperties;
 import io.cleave.messaging.DeadLetters;
@@ -65,18 +66,22 @@ class BusConfiguration {
 	}
 
 	@Bean
-	ProcessedMessagesPurge messagingProcessedMessagesPurge(ProcessedMessages processed,
+	PeriodicTask messagingProcessedMessagesPurge(ProcessedMessages processed,
 			SimpleAsyncTaskScheduler messagingConsumerExecutor, MessagingProperties properties) {
-		return new ProcessedMessagesPurge(processed, messagingConsumerExecutor, properties.processed().retention(),
-				properties.processed().purgeInterval(), Clock.systemUTC());
+		var purge = new ProcessedMessagesPurge(processed, properties.processed().retention(), Clock.systemUTC());
+		return new PeriodicTask("forget old processed message ids", messagingConsumerExecutor,
+				properties.processed().purgeInterval(), purge::purge);
 	}
 
+	/** Checked twice per instance TTL, so a gone node's claims are released at most 1.5 TTLs after it went. */
 	@Bean
-	AbandonedClaims messagingAbandonedClaims(Outbox outbox, ServiceRegistry registry, Relay relay,
+	PeriodicTask messagingAbandonedClaims(Outbox outbox, ServiceRegistry registry, Relay relay,
 			CleaveProperties cleave, RegistryProperties registryProperties,
 			SimpleAsyncTaskScheduler messagingConsumerExecutor) {
-		return new AbandonedClaims(outbox, registry, relay, cleave.node().name(), registryProperties.instanceTtl(),
-				messagingConsumerExecutor, System::nanoTime);
+		Duration ttl = registryProperties.instanceTtl();
+		var claims = new AbandonedClaims(outbox, registry, relay, cleave.node().name(), ttl, System::nanoTime);
+		return new PeriodicTask("check for messages claimed by nodes that are gone", messagingConsumerExecutor,
+				ttl.dividedBy(2), claims::check);
 	}
 
 	@Bean

@@ -12,7 +12,6 @@ import java.util.List;
 import io.cleave.messaging.MessageId;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 /** The purge forgets ids older than the retention, batch after batch until none is left. */
 class ProcessedMessagesPurgeTests {
@@ -26,8 +25,7 @@ class ProcessedMessagesPurgeTests {
 			recorded.at.add(NOW.minus(Duration.ofDays(8)));
 		}
 		recorded.at.add(NOW.minus(Duration.ofDays(6)));
-		var purge = new ProcessedMessagesPurge(recorded, new SimpleAsyncTaskScheduler(), Duration.ofDays(7),
-				Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
+		var purge = new ProcessedMessagesPurge(recorded, Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC));
 
 		assertThat(purge.purge()).isEqualTo(ProcessedMessagesPurge.BATCH * 2L + 5);
 		assertThat(recorded.at).containsExactly(NOW.minus(Duration.ofDays(6)));
