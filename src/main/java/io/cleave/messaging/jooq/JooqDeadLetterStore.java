@@ -43,6 +43,8 @@ final class JooqDeadLetterStore implements DeadLetterStore {
 				.set(MESSAGING_DEAD_LETTER.ATTEMPTS, attempts)
 				.set(MESSAGING_DEAD_LETTER.ERROR, error)
 				.set(MESSAGING_DEAD_LETTER.FAILED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+				.onConflict(MESSAGING_DEAD_LETTER.QUEUE, MESSAGING_DEAD_LETTER.MESSAGE_ID)
+				.doNothing() // already a dead letter: this is its redelivery after a crash
 				.execute();
 	}
 

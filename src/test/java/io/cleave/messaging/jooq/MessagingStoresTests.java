@@ -1,13 +1,17 @@
 package io.cleave.messaging.jooq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.cleave.messaging.DeadLetters.DeadLetter;
 import io.cleave.messaging.MessageId;
+import io.cleave.messaging.bus.Messages;
+import io.cleave.messaging.transport.Envelope;
 import io.cleave.testing.EmbeddedPostgresServer;
 
 import org.flywaydb.core.Flyway;
@@ -16,8 +20,13 @@ import org.jooq.impl.DSL;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Processed message ids are recorded once and forgotten by age in bounded batches, on H2 and on PostgreSQL. */
-class JooqProcessedMessagesTests {
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Processed message ids are recorded once and forgotten by age in bounded batches; a message is a dead letter of its
+ * queue once: on H2 and on PostgreSQL.
+ */
+class MessagingStoresTests {
 
 	enum Database {
 		H2, POSTGRESQL
@@ -43,6 +52,24 @@ class JooqProcessedMessagesTests {
 			assertThat(processed.forgetProcessedBefore(later, 2)).isZero();
 
 			assertThat(processed.markProcessed("orders", first)).as("forgotten, so new again").isTrue();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aMessageIsADeadLetterOfItsQueueOnceHoweverOftenItIsGivenUpOn(Database database) {
+		try (HikariDataSource pool = pool(database)) {
+			var deadLetters = new JooqDeadLetterStore(
+					DSL.using(pool, database == Database.H2 ? SQLDialect.H2 : SQLDialect.POSTGRES),
+					new Messages(JsonMapper.builder().build()));
+			var message = JsonMapper.builder().build().createObjectNode().put("n", 1);
+			var id = new MessageId(UUID.randomUUID());
+			deadLetters.add(new Envelope(id, "orders", null, message), 5, "boom");
+			deadLetters.add(new Envelope(id, "orders", null, message), 5, "boom again, after a crash");
+			deadLetters.add(new Envelope(id, "billing", "orders", message), 5, "another queue's copy");
+
+			assertThat(deadLetters.list(null, 10)).extracting(DeadLetter::queue, DeadLetter::error)
+					.containsExactlyInAnyOrder(tuple("orders", "boom"), tuple("billing", "another queue's copy"));
 		}
 	}
 
