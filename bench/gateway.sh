@@ -2,7 +2,7 @@
 # Gateway benchmark (issue 10, point 9): wrk drives `POST /api/DB/Query` through a Cleave node's whole HTTP edge
 # (authentication with a JWT, rate limit, metrics, access log, the RPC call to the kv module and its H2 read), and,
 # in the same run, a bare Spring MVC controller on the same Tomcat with the same virtual threads that answers the
-# same bytes (io.cleave.bench.BareController: no security, no limit, no log, no metrics, no RPC, no database).
+# same bytes (fixtures.bench.BareController: no security, no limit, no log, no metrics, no RPC, no database).
 # The two take turns, ROUNDS times, so a change in the machine's load hits both alike; the figure that counts is
 # the ratio of the medians.
 #
@@ -104,7 +104,7 @@ curl -fsS -X POST -H "$auth" -H 'Content-Type: application/json' -d '{"key":"123
 # ---- the bare controller ---------------------------------------------------------------------------------------
 bare_port="$(free_port)"
 log "starting the bare controller on port $bare_port"
-"$java" -cp "$test_classpath" io.cleave.bench.BareController --server.port="$bare_port" >"$work/bare.log" 2>&1 &
+"$java" -cp "$test_classpath" fixtures.bench.BareController --server.port="$bare_port" >"$work/bare.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 1200); do
   curl -fsS --max-time 1 -X POST -H 'Content-Type: application/json' -d '{}' \
@@ -173,7 +173,7 @@ if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working
   echo "Produced by \`bench/gateway.sh\`. wrk sends \`POST /api/DB/Query\` with \`{\"key\":\"123\"}\` and a bearer token to"
   echo "two servers on loopback, taking turns: a Cleave node started by \`bin/cleave\` (embedded H2, every module) whose"
   echo "request passes the whole edge — body limit, JWT authentication and authorization, rate limit, access log line,"
-  echo "metrics, the RPC chain into the kv module and its jOOQ read — and \`io.cleave.bench.BareController\`, a bare"
+  echo "metrics, the RPC chain into the kv module and its jOOQ read — and \`fixtures.bench.BareController\`, a bare"
   echo "Spring MVC controller on the same Tomcat with the same virtual threads answering the same bytes. Both answers"
   echo "were checked to be identical before measuring. Medians over $rounds rounds of ${duration} s each."
   echo

@@ -3,6 +3,7 @@ package io.cleave.gateway.web;
 import java.util.List;
 
 import io.cleave.gateway.GatewayProperties;
+import io.cleave.registry.RegistryProperties;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -14,12 +15,15 @@ class GatewayWebConfiguration {
 
 	/**
 	 * Ahead of every other filter, so that no filter reads a body before its limit applies. The registry's REST API
-	 * keeps its own limit ({@code cleave.registry.limits.request-size}, etcd's), enforced by the registry.
+	 * gets the registry's request limit ({@code cleave.registry.limits.request-size}, etcd's, the same on all its
+	 * entrances) unless {@code cleave.gateway.body-limits} names it.
 	 */
 	@Bean
-	FilterRegistrationBean<RequestBodyLimit> gatewayRequestBodyLimit(GatewayProperties properties) {
+	FilterRegistrationBean<RequestBodyLimit> gatewayRequestBodyLimit(GatewayProperties properties,
+			RegistryProperties registry) {
 		FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(
-				new RequestBodyLimit(properties, List.of("/registry/**")));
+				new RequestBodyLimit(properties, List.of(new RequestBodyLimit.ModuleLimit("/registry/**",
+						registry.limits().requestSize().toBytes(), "cleave.registry.limits.request-size"))));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return registration;
 	}

@@ -2,6 +2,7 @@ package io.cleave.gateway.web;
 
 import java.util.stream.Collectors;
 
+import io.cleave.status.RequestTooLarge;
 import io.cleave.status.StatusProblems;
 
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,7 @@ import tools.jackson.databind.DatabindException;
 class NodeProblems extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
-	ProblemDetail on(RequestBodyLimit.BodyTooLarge tooLarge) {
+	ProblemDetail on(RequestTooLarge tooLarge) {
 		return problem(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
 	}
 
@@ -88,7 +89,7 @@ class NodeProblems extends ResponseEntityExceptionHandler {
 	 */
 	static ProblemDetail unreadableBody(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RequestBodyLimit.BodyTooLarge tooLarge) {
+			if (cause instanceof RequestTooLarge tooLarge) {
 				return problem(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
 			}
 		}

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.cleave.gateway.GatewayProperties;
+import io.cleave.status.RequestTooLarge;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.PathContainer;
@@ -22,7 +23,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * The request body limit of every route of the node, checked before a byte of the body is read: a declared
- * {@code Content-Length} over the route's limit gets 413 at once; a chunked body fails with {@link BodyTooLarge} (413)
+ * {@code Content-Length} over the route's limit gets 413 at once; a chunked body fails with {@link RequestTooLarge} (413)
  * as soon as it passes the limit, so no more than the limit is ever buffered.
  */
 final class RequestBodyLimit extends OncePerRequestFilter {
@@ -32,26 +33,33 @@ final class RequestBodyLimit extends OncePerRequestFilter {
 	private final List<Route> routes;
 
 	/**
-	 * @param ownLimits path patterns of routes whose module enforces its own body limit (the registry's, sized like
-	 * etcd's): left to it unless {@code cleave.gateway.body-limits} names them first
+	 * @param moduleLimits limits a module sets for its own routes (the registry's, sized like etcd's), applied unless
+	 * {@code cleave.gateway.body-limits} names those routes first
 	 */
-	RequestBodyLimit(GatewayProperties properties, List<String> ownLimits) {
+	RequestBodyLimit(GatewayProperties properties, List<ModuleLimit> moduleLimits) {
 		this.defaultLimit = properties.maxRequestSize().toBytes();
 		this.routes = Stream.concat(properties.bodyLimits().stream()
 				.map(limit -> new Route(PathPatternParser.defaultInstance.parse(limit.path()),
 						limit.maxRequestSize().toBytes(), "cleave.gateway.body-limits[" + limit.path() + "]")),
-				ownLimits.stream().map(path -> new Route(PathPatternParser.defaultInstance.parse(path), -1, "")))
+				moduleLimits.stream().map(limit -> new Route(PathPatternParser.defaultInstance.parse(limit.path()),
+						limit.bytes(), limit.setting())))
 				.toList();
+	}
+
+	/**
+	 * A module's own body limit for its routes.
+	 *
+	 * @param path a Spring path pattern
+	 * @param bytes the largest body accepted
+	 * @param setting the property that sets it, named in the 413's detail
+	 */
+	record ModuleLimit(String path, long bytes, String setting) {
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Limit limit = limitOf(request);
-		if (limit.bytes() < 0) {
-			chain.doFilter(request, response);
-			return;
-		}
 		long declared = request.getContentLengthLong();
 		if (declared > limit.bytes()) {
 			// Tomcat closes the connection rather than swallow a large unread body, so the client stops sending.
@@ -78,14 +86,6 @@ final class RequestBodyLimit extends OncePerRequestFilter {
 
 		String exceeded() {
 			return "the request body exceeds " + bytes + " bytes (" + setting + ")";
-		}
-	}
-
-	/** A chunked body that went past its route's limit while being read; answered with 413. */
-	static final class BodyTooLarge extends IOException {
-
-		BodyTooLarge(String message) {
-			super(message);
 		}
 	}
 
@@ -140,10 +140,10 @@ final class RequestBodyLimit extends OncePerRequestFilter {
 			return n;
 		}
 
-		private void count(int n) throws BodyTooLarge {
+		private void count(int n) throws RequestTooLarge {
 			read += n;
 			if (read > limit.bytes()) {
-				throw new BodyTooLarge(limit.exceeded());
+				throw new RequestTooLarge(limit.exceeded());
 			}
 		}
 

@@ -3,6 +3,7 @@ package io.cleave.registry.web;
 import java.util.stream.Collectors;
 
 import io.cleave.registry.RegistryException;
+import io.cleave.status.RequestTooLarge;
 import io.cleave.status.StatusProblems;
 
 import org.springframework.core.Ordered;
@@ -51,7 +52,7 @@ class RegistryProblems {
 	@ExceptionHandler
 	ProblemDetail on(HttpMessageNotReadableException ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RequestBodyLimit.BodyTooLarge tooLarge) {
+			if (cause instanceof RequestTooLarge tooLarge) {
 				return problem(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
 			}
 		}
