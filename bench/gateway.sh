@@ -14,15 +14,15 @@
 # Needs wrk (Debian: apt-get install wrk; installed here when run as root) and curl.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=gateway-bench
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 out="${OUT:-$repo/bench/results/gateway.md}"
 rounds="${ROUNDS:-3}"
 duration="${DURATION:-10}"
 warmup="${WARMUP:-5}"
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-16}"
-log() { printf 'gateway-bench: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -34,19 +34,9 @@ if ! command -v wrk >/dev/null; then
 fi
 command -v curl >/dev/null || die "curl is missing: install it (Debian/Ubuntu: sudo apt-get install curl)"
 
-# shellcheck source=/dev/null
-. "$repo/.mvn/jdk.sh"
-set +f
-java_home="${JAVA_HOME:-$cleave_current}"
-java="$java_home/bin/java"
-
-cd "$repo"
-mkdir -p target/bench
-classpath_file="$repo/target/bench/classpath.txt"
-log "building (./mvnw -q package -DskipTests, test classpath for the bare controller)"
-./mvnw -B -q package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$classpath_file" >&2
-test_classpath="target/test-classes:$(cat "$classpath_file")"
+test_classpath="$(bench_classpath)"
+log "packaging the jar (./mvnw -q package -DskipTests)"
+./mvnw -B -q package -DskipTests >&2
 
 alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 free_port() {
@@ -165,8 +155,6 @@ bare_rps="$(col bare 3)"
 cleave_rps="$(col cleave 3)"
 ratio="$(awk -v a="$cleave_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')"
 
-commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
 {
   echo "# Cleave gateway benchmark"
   echo
@@ -179,10 +167,8 @@ if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working
   echo
   echo "| | |"
   echo "|---|---|"
-  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
-  echo "| commit | $commit |"
-  echo "| JDK | $("$java" -version 2>&1 | sed -n '2p') |"
-  echo "| CPUs | $(nproc), shared by wrk and both servers |"
+  bench_facts
+  echo "| CPUs shared by | wrk and both servers |"
   echo "| wrk | $threads threads, $connections connections |"
   echo "| load average (1/5/15 min) | before: $load_before; after: $load_after |"
   echo "| access log lines written by the node | $access_lines |"

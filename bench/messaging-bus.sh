@@ -13,27 +13,16 @@
 # The numbers are only comparable on an otherwise idle machine: the load average is recorded.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=messaging-bus-bench
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 out="${OUT:-$repo/bench/results/messaging-bus.md}"
 for knob in MESSAGES SENDERS RUNS ITERATIONS; do
   value="${!knob:-}"
   [ -z "$value" ] || [[ "$value" =~ ^[1-9][0-9]*$ ]] || { echo "$knob must be a positive integer (got '$value')" >&2; exit 2; }
 done
 
-log() { printf 'messaging-bus-bench: %s\n' "$*" >&2; }
-
-# shellcheck source=/dev/null
-. "$repo/.mvn/jdk.sh"
-set +f
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-"$java" -version >/dev/null 2>&1 || { log "no working java at $java"; exit 1; }
-
-cd "$repo"
-mkdir -p target/bench
-classpath_file="$repo/target/bench/classpath.txt"
-log "compiling (./mvnw -q test-compile dependency:build-classpath)"
-./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$classpath_file" >&2
+classpath="$(bench_classpath)"
 
 figures="$(mktemp "${TMPDIR:-/tmp}/cleave-messaging-bus-bench.XXXXXX")"
 trap 'rm -f "$figures"' EXIT
@@ -44,7 +33,7 @@ props=(-Dbench.out="$figures")
 [ -z "${SENDERS:-}" ] || props+=(-Dbench.senders="$SENDERS")
 [ -z "${RUNS:-}" ] || props+=(-Dbench.runs="$RUNS")
 [ -z "${ITERATIONS:-}" ] || props+=(-Dbench.iterations="$ITERATIONS")
-"$java" "${props[@]}" -Djmh.ignoreLock=true -Xmx1g -cp "target/classes:target/test-classes:$(cat "$classpath_file")" \
+"$java" "${props[@]}" -Djmh.ignoreLock=true -Xmx1g -cp "$classpath" \
   io.cleave.bench.MessagingBusBenchmarks >&2 && status=0 || status=$?
 took=$(($(date +%s) - started))
 if [ ! -s "$figures" ]; then
@@ -52,10 +41,6 @@ if [ ! -s "$figures" ]; then
   exit "$status"
 fi
 
-commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
-jdk="$("$java" -version 2>&1 | sed -n '2p')"
-cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 
 mkdir -p "$(dirname "$out")"
 {
@@ -72,10 +57,7 @@ mkdir -p "$(dirname "$out")"
   echo
   echo "| | |"
   echo "|---|---|"
-  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
-  echo "| commit | $commit |"
-  echo "| JDK | $jdk |"
-  echo "| CPUs | $(nproc) (${cpu_model:-unknown model}) |"
+  bench_facts
   echo "| duration | ${took} s |"
   echo
   cat "$figures"

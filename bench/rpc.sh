@@ -13,22 +13,13 @@
 # The client, both servers and the registry share this machine's cores: compare the ratio, and note the load.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=rpc-bench
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 out="${OUT:-$repo/bench/results/rpc.md}"
 java_opts="${JAVA_OPTS:-}"
-log() { printf 'rpc-bench: %s\n' "$*" >&2; }
 
-# shellcheck source=/dev/null
-. "$repo/.mvn/jdk.sh"
-set +f
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-
-cd "$repo"
-mkdir -p target/bench
-classpath_file="$repo/target/bench/classpath.txt"
-log "compiling (./mvnw -q test-compile dependency:build-classpath)"
-./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$classpath_file" >&2
+classpath="$(bench_classpath)"
 
 figures="$(mktemp "${TMPDIR:-/tmp}/cleave-rpc-bench.XXXXXX")"
 trap 'rm -f "$figures"' EXIT
@@ -40,13 +31,11 @@ props=(-Dbench.out="$figures")
 load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 started="$(date +%s)"
 # shellcheck disable=SC2086
-"$java" --enable-native-access=ALL-UNNAMED $java_opts "${props[@]}" -cp "target/classes:target/test-classes:$(cat "$classpath_file")" \
+"$java" --enable-native-access=ALL-UNNAMED $java_opts "${props[@]}" -cp "$classpath" \
   io.cleave.bench.RpcBenchmark >&2
 load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 took=$(($(date +%s) - started))
 
-commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
 {
   echo "# Cleave RPC benchmark"
   echo
@@ -63,10 +52,8 @@ if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working
   echo
   echo "| | |"
   echo "|---|---|"
-  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
-  echo "| commit | $commit |"
-  echo "| JDK | $("$java" -version 2>&1 | sed -n '2p') |"
-  echo "| CPUs | $(nproc), shared by client, both servers and the registry |"
+  bench_facts
+  echo "| CPUs shared by | the client, both servers and the registry |"
   echo "| warm-up / measured per shape and server | ${WARMUP:-5} s / ${DURATION:-10} s |"
   echo "| load average (1/5/15 min) | before: $load_before; after: $load_after |"
   echo "| duration | ${took} s |"
