@@ -15,10 +15,9 @@ import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.transport.Kind;
-import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
@@ -31,8 +30,8 @@ public final class EndpointMiddlewares {
 	/** Timer of the calls served, tagged {@code service}, {@code method} and {@code status}. */
 	public static final String CALLS_METRIC = "cleave.rpc.server.calls";
 
-	/** Name of the observation (span) around each call served. */
-	public static final String OBSERVATION = "cleave.rpc.server";
+	/** Span tag naming the call's final status. */
+	public static final String SPAN_STATUS = "rpc.status";
 
 	private EndpointMiddlewares() {
 	}
@@ -41,9 +40,9 @@ public final class EndpointMiddlewares {
 	 * The chain, outermost first: metrics (so they count every outcome, rejections included), tracing, deadline,
 	 * request validation, concurrency limit (so rejected requests hold no permit), then the service itself.
 	 */
-	public static List<EndpointMiddleware> standard(MeterRegistry meters, ObservationRegistry observations,
+	public static List<EndpointMiddleware> standard(MeterRegistry meters, Tracer tracer, Propagator propagator,
 			Validator validator, int maxConcurrentCallsPerService) {
-		return List.of(metrics(meters), tracing(observations), deadline(), validation(validator),
+		return List.of(metrics(meters), tracing(tracer, propagator), deadline(), validation(validator),
 				concurrencyLimit(maxConcurrentCallsPerService));
 	}
 
@@ -92,47 +91,52 @@ public final class EndpointMiddlewares {
 	}
 
 	/**
-	 * Observes each call as a server span named {@code service/method}. A remote caller's trace context arrives in
-	 * the call's metadata and becomes the parent; an in-process call's parent is the caller's current observation.
+	 * Traces each call as a server span named {@code service/method}, current while the service runs (so its logs
+	 * carry the trace id and its own calls are children). An in-process call's parent is the caller's current span; a
+	 * call from another node, which arrives with no span current, continues the trace its metadata carries
+	 * ({@code traceparent}). The tracer's sampler decides once, at the start; an unsampled span is a no-op that gets
+	 * no tags. With {@link Tracer#NOOP} (tracing off) the middleware is left out.
 	 */
-	public static EndpointMiddleware tracing(ObservationRegistry registry) {
+	public static EndpointMiddleware tracing(Tracer tracer, Propagator propagator) {
 		return (method, next) -> {
-			if (registry.isNoop()) {
+			if (tracer == Tracer.NOOP) {
 				return next;
 			}
+			String name = method.fullName();
 			return (request, context) -> {
-				Observation observation = Observation.createNotStarted(OBSERVATION, () -> observationContext(context),
-								registry)
-						.contextualName(method.fullName())
-						.lowCardinalityKeyValue("rpc.system", "cleave")
-						.lowCardinalityKeyValue("rpc.service", method.service())
-						.lowCardinalityKeyValue("rpc.method", method.name())
-						.start();
-				try (Observation.Scope scope = observation.openScope()) {
+				Span span = serverSpan(tracer, propagator, method, name, context);
+				try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
 					Object response = next.call(request, context);
-					observation.lowCardinalityKeyValue("rpc.status", Status.OK.name());
+					if (!span.isNoop()) {
+						span.tag(SPAN_STATUS, Status.OK.name());
+					}
 					return response;
 				}
 				catch (Throwable failure) {
-					observation.lowCardinalityKeyValue("rpc.status", Status.of(failure).name());
-					observation.error(failure);
+					if (!span.isNoop()) {
+						span.tag(SPAN_STATUS, Status.of(failure).name());
+						span.error(failure);
+					}
 					throw failure;
 				}
 				finally {
-					observation.stop();
+					span.end();
 				}
 			};
 		};
 	}
 
-	private static Observation.Context observationContext(CallContext context) {
-		if (context.metadata().isEmpty()) {
-			return new Observation.Context();
+	private static Span serverSpan(Tracer tracer, Propagator propagator, MethodDescriptor method, String name,
+			CallContext context) {
+		// Remote callers' trace context is in the metadata; in-process calls made while serving another inherit that
+		// metadata too, but their parent is the span current on this thread. Empty metadata: no lookup at all.
+		Span.Builder builder = context.metadata().isEmpty() || tracer.currentSpan() != null ? tracer.spanBuilder()
+				: propagator.extract(context.metadata(), Map::get);
+		Span span = builder.name(name).kind(Span.Kind.SERVER).start();
+		if (!span.isNoop()) {
+			span.tag("rpc.system", "cleave").tag("rpc.service", method.service()).tag("rpc.method", method.name());
 		}
-		ReceiverContext<CallContext> remote = new ReceiverContext<>((carrier, key) -> carrier.metadata().get(key),
-				Kind.SERVER);
-		remote.setCarrier(context);
-		return remote;
+		return span;
 	}
 
 	/**

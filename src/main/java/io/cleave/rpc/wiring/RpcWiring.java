@@ -19,7 +19,8 @@ import io.cleave.rpc.wiring.RpcServiceScanner.ServiceTypes;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import jakarta.validation.Validator;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,19 +50,21 @@ class RpcWiring {
 
 	@Bean
 	LocalEndpoints rpcLocalEndpoints(ServiceCatalog catalog, ListableBeanFactory beans, RpcProperties properties,
-			ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<MeterRegistry> meters, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator,
 			Validator validator) {
 		return new LocalEndpoints(catalog, service -> implementation(beans, service),
 				EndpointMiddlewares.standard(meters.getIfAvailable(SimpleMeterRegistry::new),
-						observations.getIfAvailable(() -> ObservationRegistry.NOOP), validator,
-						properties.maxConcurrentCalls()));
+						tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP),
+						validator, properties.maxConcurrentCalls()));
 	}
 
 	@Bean
 	RpcClients rpcClients(ServiceCatalog catalog, LocalEndpoints endpoints, ObjectProvider<RpcTransport> remote,
-			RpcProperties properties, CleaveProperties cleave) {
+			RpcProperties properties, CleaveProperties cleave, ObjectProvider<Tracer> tracer,
+			ObjectProvider<Propagator> propagator) {
 		return new RpcClients(catalog, new InProcessRpcTransport(endpoints), remote::getIfUnique,
-				properties.defaultDeadline(), cleave.node().name());
+				properties.defaultDeadline(), cleave.node().name(), RpcClients.traceContext(
+						tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP)));
 	}
 
 	@Bean

@@ -27,13 +27,28 @@ import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
-import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
+import io.micrometer.tracing.otel.bridge.OtelPropagator;
+import io.micrometer.tracing.otel.bridge.OtelTracer;
+import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The endpoint chain of a hosted method, called through the in-process transport with real Micrometer and Validator. */
+/**
+ * The endpoint chain of a hosted method, called through the in-process transport with real Micrometer, Validator and
+ * an OpenTelemetry SDK tracer (through Micrometer Tracing's bridge, as Boot wires it) whose finished spans are kept.
+ */
 class EndpointChainTests {
 
 	record Ping(@NotBlank @Size(max = 5) String text) {
@@ -57,9 +72,16 @@ class EndpointChainTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final List<Observation.Context> observed = new CopyOnWriteArrayList<>();
+	/** Spans ended and sampled, in the order they ended. */
+	private final List<SpanData> spans = new CopyOnWriteArrayList<>();
 
-	private final ObservationRegistry observations = ObservationRegistry.create();
+	private final SdkTracerProvider sampled = tracerProvider(Sampler.alwaysOn());
+
+	private final SdkTracerProvider unsampled = tracerProvider(Sampler.alwaysOff());
+
+	private Tracer tracer = tracer(sampled);
+
+	private Propagator propagator = propagator(sampled);
 
 	private final ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
 
@@ -68,30 +90,53 @@ class EndpointChainTests {
 	private volatile Function<Ping, Pong> behaviour = EndpointChainTests::answer;
 
 	EndpointChainTests() {
-		observations.observationConfig().observationHandler(new ObservationHandler<>() {
+		ping = ServiceContracts.describe(Echo.class, "echo").method("Ping").orElseThrow();
+	}
+
+	private SdkTracerProvider tracerProvider(Sampler sampler) {
+		SpanExporter keep = new SpanExporter() {
 			@Override
-			public void onStop(Observation.Context context) {
-				observed.add(context);
+			public CompletableResultCode export(java.util.Collection<SpanData> finished) {
+				spans.addAll(finished);
+				return CompletableResultCode.ofSuccess();
 			}
 
 			@Override
-			public boolean supportsContext(Observation.Context context) {
-				return true;
+			public CompletableResultCode flush() {
+				return CompletableResultCode.ofSuccess();
 			}
+
+			@Override
+			public CompletableResultCode shutdown() {
+				return CompletableResultCode.ofSuccess();
+			}
+		};
+		return SdkTracerProvider.builder().setSampler(sampler).addSpanProcessor(SimpleSpanProcessor.create(keep)).build();
+	}
+
+	private static Tracer tracer(SdkTracerProvider provider) {
+		return new OtelTracer(provider.get("test"), new OtelCurrentTraceContext(), event -> {
 		});
-		ping = ServiceContracts.describe(Echo.class, "echo").method("Ping").orElseThrow();
+	}
+
+	private static Propagator propagator(SdkTracerProvider provider) {
+		return new OtelPropagator(ContextPropagators.create(W3CTraceContextPropagator.getInstance()),
+				provider.get("test"));
 	}
 
 	@AfterEach
 	void close() {
 		validation.close();
+		sampled.close();
+		unsampled.close();
 	}
 
 	private InProcessRpcTransport transport(int maxConcurrentCalls) {
 		ServiceCatalog catalog = new ServiceCatalog(List.of(ServiceContracts.describe(Echo.class, "echo")), m -> true);
 		Echo echo = request -> behaviour.apply(request);
 		return new InProcessRpcTransport(new LocalEndpoints(catalog, service -> echo,
-				EndpointMiddlewares.standard(meters, observations, validation.getValidator(), maxConcurrentCalls)));
+				EndpointMiddlewares.standard(meters, tracer, propagator, validation.getValidator(),
+						maxConcurrentCalls)));
 	}
 
 	private static Pong answer(Ping ping) {
@@ -131,18 +176,105 @@ class EndpointChainTests {
 	}
 
 	@Test
-	void observesEachCallAsASpanNamedAfterTheMethodWithTheCallersObservationAsParent() {
-		Observation caller = Observation.start("caller", observations);
-		try (Observation.Scope scope = caller.openScope()) {
+	void tracesEachCallAsAServerSpanNamedAfterTheMethodWhoseParentIsTheCallersSpan() {
+		Span caller = tracer.nextSpan().name("caller").start();
+		try (Tracer.SpanInScope scope = tracer.withSpan(caller)) {
 			transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
 		}
-		caller.stop();
+		caller.end();
 
-		Observation.Context call = observed.getFirst();
-		assertThat(call.getName()).isEqualTo(EndpointMiddlewares.OBSERVATION);
-		assertThat(call.getContextualName()).isEqualTo("Echo/Ping");
-		assertThat(call.getLowCardinalityKeyValue("rpc.status").getValue()).isEqualTo("OK");
-		assertThat(call.getParentObservation()).isSameAs(caller);
+		SpanData call = spans.getFirst();
+		assertThat(call.getName()).isEqualTo("Echo/Ping");
+		assertThat(call.getKind()).isEqualTo(SpanKind.SERVER);
+		assertThat(call.getTraceId()).isEqualTo(caller.context().traceId());
+		assertThat(call.getParentSpanId()).isEqualTo(caller.context().spanId());
+		assertThat(call.getAttributes().asMap()).extractingFromEntries(entry -> entry.getKey().getKey() + "="
+				+ entry.getValue()).contains("rpc.system=cleave", "rpc.service=Echo", "rpc.method=Ping", "rpc.status=OK");
+	}
+
+	@Test
+	void continuesTheTraceARemoteCallerSentInTheCallsMetadata() {
+		CallContext remote = new CallContext(Deadline.after(Duration.ofSeconds(5)), "tester",
+				Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+
+		transport(10).invoke(ping, new Ping("hi"), remote);
+
+		assertThat(spans).singleElement().satisfies(call -> {
+			assertThat(call.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+			assertThat(call.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+		});
+	}
+
+	@Test
+	void theServiceRunsWithItsCallsSpanAsTheCurrentOne() {
+		String[] seen = new String[1];
+		behaviour = request -> {
+			seen[0] = tracer.currentSpan().context().spanId();
+			return answer(request);
+		};
+
+		transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
+
+		assertThat(spans).singleElement().satisfies(call -> assertThat(call.getSpanId()).isEqualTo(seen[0]));
+		assertThat(tracer.currentSpan()).as("restored after the call").isNull();
+	}
+
+	@Test
+	void aCallMadeWhileServingAnotherIsAChildOfItsSpan() {
+		InProcessRpcTransport transport = transport(10);
+		behaviour = request -> request.text().equals("outer")
+				? (Pong) transport.invoke(ping, new Ping("inner"), CallContext.current())
+				: answer(request);
+
+		transport.invoke(ping, new Ping("outer"), new CallContext(Deadline.after(Duration.ofSeconds(5)), "tester",
+				Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
+
+		assertThat(spans).hasSize(2);
+		SpanData inner = spans.get(0);
+		SpanData outer = spans.get(1);
+		assertThat(outer.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+		assertThat(inner.getParentSpanId()).as("the span serving the outer call, not the remote caller's")
+				.isEqualTo(outer.getSpanId());
+		assertThat(inner.getTraceId()).isEqualTo(outer.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+	}
+
+	@Test
+	void marksTheSpanOfAFailedCallWithItsStatusAndError() {
+		behaviour = request -> {
+			throw new Refused("no");
+		};
+
+		assertThatExceptionOfType(Refused.class)
+				.isThrownBy(() -> transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5))));
+
+		assertThat(spans).singleElement().satisfies(call -> {
+			assertThat(call.getAttributes().asMap()).extractingFromEntries(entry -> entry.getKey().getKey() + "="
+					+ entry.getValue()).contains("rpc.status=FAILED_PRECONDITION");
+			assertThat(call.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+		});
+	}
+
+	@Test
+	void anUnsampledCallRecordsNoSpanButTheServiceStillSeesATraceContext() {
+		tracer = tracer(unsampled);
+		propagator = propagator(unsampled);
+		String[] seen = new String[1];
+		behaviour = request -> {
+			seen[0] = tracer.currentSpan().context().traceId();
+			return answer(request);
+		};
+
+		transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
+
+		assertThat(spans).isEmpty();
+		assertThat(seen[0]).as("log correlation still has a trace id").hasSize(32).isNotEqualTo("0".repeat(32));
+	}
+
+	@Test
+	void withTracingOffTheChainHasNoTracingMiddleware() {
+		Endpoint core = (request, context) -> "core";
+
+		assertThat(EndpointMiddlewares.tracing(Tracer.NOOP, Propagator.NOOP).apply(ping, core)).isSameAs(core);
 	}
 
 	@Test
