@@ -19,9 +19,10 @@ import io.cleave.rpc.endpoint.ServiceDescriptor;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,17 +70,22 @@ final class RpcClients {
 	 * remote callee's span is a child of the span serving the call here, not a sibling; without a current span the
 	 * metadata stays as it is.
 	 */
-	static UnaryOperator<Map<String, String>> traceContext(Tracer tracer, Propagator propagator) {
-		if (tracer == Tracer.NOOP) {
+	static UnaryOperator<Map<String, String>> traceContext(OpenTelemetry openTelemetry) {
+		if (openTelemetry == OpenTelemetry.noop()) {
 			return UnaryOperator.identity();
 		}
+		TextMapPropagator propagator = openTelemetry.getPropagators().getTextMapPropagator();
 		return metadata -> {
-			Span current = tracer.currentSpan();
-			if (current == null) {
+			Context current = Context.current();
+			if (!Span.fromContext(current).getSpanContext().isValid()) {
 				return metadata;
 			}
 			Map<String, String> carrier = new HashMap<>(metadata);
-			propagator.inject(current.context(), carrier, Map::put);
+			propagator.inject(current, carrier, (map, key, value) -> {
+				if (map != null) {
+					map.put(key, value);
+				}
+			});
 			return carrier;
 		};
 	}

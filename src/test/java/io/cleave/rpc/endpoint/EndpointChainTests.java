@@ -27,27 +27,25 @@ import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
-import io.micrometer.tracing.otel.bridge.OtelPropagator;
-import io.micrometer.tracing.otel.bridge.OtelTracer;
-import io.micrometer.tracing.propagation.Propagator;
+import io.cleave.testing.KeptSpans;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The endpoint chain of a hosted method, called through the in-process transport with real Micrometer, Validator and
- * an OpenTelemetry SDK tracer (through Micrometer Tracing's bridge, as Boot wires it) whose finished spans are kept.
+ * OpenTelemetry SDK (W3C propagation, spans kept as they end).
  */
 class EndpointChainTests {
 
@@ -73,15 +71,15 @@ class EndpointChainTests {
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	/** Spans ended and sampled, in the order they ended. */
-	private final List<SpanData> spans = new CopyOnWriteArrayList<>();
+	private final KeptSpans kept = new KeptSpans();
 
-	private final SdkTracerProvider sampled = tracerProvider(Sampler.alwaysOn());
+	private final List<SpanData> spans = kept.spans();
 
-	private final SdkTracerProvider unsampled = tracerProvider(Sampler.alwaysOff());
+	private final OpenTelemetrySdk sampled = openTelemetry(Sampler.alwaysOn());
 
-	private Tracer tracer = tracer(sampled);
+	private final OpenTelemetrySdk unsampled = openTelemetry(Sampler.alwaysOff());
 
-	private Propagator propagator = propagator(sampled);
+	private OpenTelemetry openTelemetry = sampled;
 
 	private final ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
 
@@ -93,35 +91,14 @@ class EndpointChainTests {
 		ping = ServiceContracts.describe(Echo.class, "echo").method("Ping").orElseThrow();
 	}
 
-	private SdkTracerProvider tracerProvider(Sampler sampler) {
-		SpanExporter keep = new SpanExporter() {
-			@Override
-			public CompletableResultCode export(java.util.Collection<SpanData> finished) {
-				spans.addAll(finished);
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode flush() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode shutdown() {
-				return CompletableResultCode.ofSuccess();
-			}
-		};
-		return SdkTracerProvider.builder().setSampler(sampler).addSpanProcessor(SimpleSpanProcessor.create(keep)).build();
-	}
-
-	private static Tracer tracer(SdkTracerProvider provider) {
-		return new OtelTracer(provider.get("test"), new OtelCurrentTraceContext(), event -> {
-		});
-	}
-
-	private static Propagator propagator(SdkTracerProvider provider) {
-		return new OtelPropagator(ContextPropagators.create(W3CTraceContextPropagator.getInstance()),
-				provider.get("test"));
+	private OpenTelemetrySdk openTelemetry(Sampler sampler) {
+		return OpenTelemetrySdk.builder()
+				.setTracerProvider(SdkTracerProvider.builder()
+						.setSampler(sampler)
+						.addSpanProcessor(SimpleSpanProcessor.create(kept))
+						.build())
+				.setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+				.build();
 	}
 
 	@AfterEach
@@ -135,7 +112,7 @@ class EndpointChainTests {
 		ServiceCatalog catalog = new ServiceCatalog(List.of(ServiceContracts.describe(Echo.class, "echo")), m -> true);
 		Echo echo = request -> behaviour.apply(request);
 		return new InProcessRpcTransport(new LocalEndpoints(catalog, service -> echo,
-				EndpointMiddlewares.standard(meters, tracer, propagator, validation.getValidator(),
+				EndpointMiddlewares.standard(meters, openTelemetry, validation.getValidator(),
 						maxConcurrentCalls)));
 	}
 
@@ -177,8 +154,8 @@ class EndpointChainTests {
 
 	@Test
 	void tracesEachCallAsAServerSpanNamedAfterTheMethodWhoseParentIsTheCallersSpan() {
-		Span caller = tracer.nextSpan().name("caller").start();
-		try (Tracer.SpanInScope scope = tracer.withSpan(caller)) {
+		Span caller = openTelemetry.getTracer("test").spanBuilder("caller").startSpan();
+		try (Scope scope = caller.makeCurrent()) {
 			transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
 		}
 		caller.end();
@@ -186,8 +163,8 @@ class EndpointChainTests {
 		SpanData call = spans.getFirst();
 		assertThat(call.getName()).isEqualTo("Echo/Ping");
 		assertThat(call.getKind()).isEqualTo(SpanKind.SERVER);
-		assertThat(call.getTraceId()).isEqualTo(caller.context().traceId());
-		assertThat(call.getParentSpanId()).isEqualTo(caller.context().spanId());
+		assertThat(call.getTraceId()).isEqualTo(caller.getSpanContext().getTraceId());
+		assertThat(call.getParentSpanId()).isEqualTo(caller.getSpanContext().getSpanId());
 		assertThat(call.getAttributes().asMap()).extractingFromEntries(entry -> entry.getKey().getKey() + "="
 				+ entry.getValue()).contains("rpc.system=cleave", "rpc.service=Echo", "rpc.method=Ping", "rpc.status=OK");
 	}
@@ -209,14 +186,14 @@ class EndpointChainTests {
 	void theServiceRunsWithItsCallsSpanAsTheCurrentOne() {
 		String[] seen = new String[1];
 		behaviour = request -> {
-			seen[0] = tracer.currentSpan().context().spanId();
+			seen[0] = Span.current().getSpanContext().getSpanId();
 			return answer(request);
 		};
 
 		transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
 
 		assertThat(spans).singleElement().satisfies(call -> assertThat(call.getSpanId()).isEqualTo(seen[0]));
-		assertThat(tracer.currentSpan()).as("restored after the call").isNull();
+		assertThat(Span.current().getSpanContext().isValid()).as("restored after the call").isFalse();
 	}
 
 	@Test
@@ -250,17 +227,16 @@ class EndpointChainTests {
 		assertThat(spans).singleElement().satisfies(call -> {
 			assertThat(call.getAttributes().asMap()).extractingFromEntries(entry -> entry.getKey().getKey() + "="
 					+ entry.getValue()).contains("rpc.status=FAILED_PRECONDITION");
-			assertThat(call.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+			assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
 		});
 	}
 
 	@Test
 	void anUnsampledCallRecordsNoSpanButTheServiceStillSeesATraceContext() {
-		tracer = tracer(unsampled);
-		propagator = propagator(unsampled);
+		openTelemetry = unsampled;
 		String[] seen = new String[1];
 		behaviour = request -> {
-			seen[0] = tracer.currentSpan().context().traceId();
+			seen[0] = Span.current().getSpanContext().getTraceId();
 			return answer(request);
 		};
 
@@ -274,7 +250,7 @@ class EndpointChainTests {
 	void withTracingOffTheChainHasNoTracingMiddleware() {
 		Endpoint core = (request, context) -> "core";
 
-		assertThat(EndpointMiddlewares.tracing(Tracer.NOOP, Propagator.NOOP).apply(ping, core)).isSameAs(core);
+		assertThat(EndpointMiddlewares.tracing(OpenTelemetry.noop()).apply(ping, core)).isSameAs(core);
 	}
 
 	@Test

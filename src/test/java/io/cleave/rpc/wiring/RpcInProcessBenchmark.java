@@ -19,7 +19,7 @@ import io.cleave.rpc.inproc.InProcessRpcTransport;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.api.OpenTelemetry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -113,17 +113,17 @@ public class RpcInProcessBenchmark {
 						"management.otlp.metrics.export.enabled=false")
 				.run();
 		MeterRegistry meters = context.getBean(MeterRegistry.class);
-		Tracer tracer = context.getBean(Tracer.class);
-		Propagator propagator = context.getBean(Propagator.class);
+		OpenTelemetry openTelemetry = RpcWiring.tracing(context.getBeanProvider(Tracer.class),
+				context.getBeanProvider(OpenTelemetry.class));
 		Validator validator = context.getBean(Validator.class);
-		if (tracer == Tracer.NOOP) {
-			throw new IllegalStateException("the benchmark needs Boot's OpenTelemetry tracer, got the no-op one");
+		if (openTelemetry == OpenTelemetry.noop()) {
+			throw new IllegalStateException("the benchmark needs Boot's OpenTelemetry, got the no-op one");
 		}
-		List<EndpointMiddleware> all = EndpointMiddlewares.standard(meters, tracer, propagator, validator, 1000);
+		List<EndpointMiddleware> all = EndpointMiddlewares.standard(meters, openTelemetry, validator, 1000);
 		client = proxy(switch (chain) {
 			case "none" -> List.of();
 			case "metrics" -> List.of(EndpointMiddlewares.metrics(meters));
-			case "tracing" -> List.of(EndpointMiddlewares.tracing(tracer, propagator));
+			case "tracing" -> List.of(EndpointMiddlewares.tracing(openTelemetry));
 			case "deadline" -> List.of(EndpointMiddlewares.deadline());
 			case "validation" -> List.of(EndpointMiddlewares.validation(validator));
 			case "limit" -> List.of(EndpointMiddlewares.concurrencyLimit(1000));

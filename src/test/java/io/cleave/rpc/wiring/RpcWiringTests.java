@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,10 +23,10 @@ import io.cleave.rpc.RpcProperties;
 import io.cleave.rpc.endpoint.MethodDescriptor;
 import io.cleave.rpc.endpoint.RpcContractException;
 import io.cleave.rpc.endpoint.RpcTransport;
+import io.cleave.testing.KeptSpans;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
@@ -155,12 +154,13 @@ class RpcWiringTests {
 
 	@Test
 	void withBootsTracerEachCallIsASpanWhoseParentIsTheCallersSpan() {
-		List<SpanData> exported = new CopyOnWriteArrayList<>();
+		KeptSpans kept = new KeptSpans();
+		List<SpanData> exported = kept.spans();
 		runner.withConfiguration(AutoConfigurations.of(OpenTelemetrySdkAutoConfiguration.class,
 						MicrometerTracingAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class))
 				.withPropertyValues("management.tracing.sampling.probability=1.0")
 				.withUserConfiguration(SleeperService.class)
-				.withBean(SpanExporter.class, () -> new KeepingExporter(exported))
+				.withBean(SpanExporter.class, () -> kept)
 				.run(context -> {
 					Tracer tracer = context.getBean(Tracer.class);
 					Span caller = tracer.nextSpan().name("caller").start();
@@ -203,26 +203,6 @@ class RpcWiringTests {
 					assertThat(sent).singleElement().satisfies(call -> assertThat(call.metadata().get("traceparent"))
 							.startsWith("00-" + serving.context().traceId() + "-" + serving.context().spanId() + "-"));
 				});
-	}
-
-	/** Keeps what Boot's span processor exports. */
-	record KeepingExporter(List<SpanData> exported) implements SpanExporter {
-
-		@Override
-		public CompletableResultCode export(Collection<SpanData> spans) {
-			exported.addAll(spans);
-			return CompletableResultCode.ofSuccess();
-		}
-
-		@Override
-		public CompletableResultCode flush() {
-			return CompletableResultCode.ofSuccess();
-		}
-
-		@Override
-		public CompletableResultCode shutdown() {
-			return CompletableResultCode.ofSuccess();
-		}
 	}
 
 	static class NeedsSleeper {
