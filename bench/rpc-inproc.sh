@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # In-process RPC overhead: JMH measures a direct call to a service implementation (the anchor) and the same call
-# through Cleave's injected proxy, in-process transport and endpoint chain (metrics, observation, validation,
-# deadline, concurrency limit), plus the proxy without any middleware. io.cleave.rpc.wiring.RpcInProcessBenchmark
+# through Cleave's injected proxy, in-process transport and endpoint chain (metrics, OpenTelemetry span, validation,
+# deadline, concurrency limit), plus the proxy without any middleware; spans unsampled and sampled. io.cleave.rpc.wiring.RpcInProcessBenchmark
 # (src/test/java) holds the benchmark; this script builds it, runs it and writes bench/results/rpc-inproc.md.
 #
 #   bench/rpc-inproc.sh                       # writes bench/results/rpc-inproc.md and prints it
@@ -30,35 +30,53 @@ log "compiling (./mvnw -q test-compile dependency:build-classpath)"
   -Dmdep.outputFile="$classpath_file" >&2
 
 raw="$(mktemp "${TMPDIR:-/tmp}/cleave-rpc-inproc.XXXXXX")"
-trap 'rm -f "$raw" "$raw.direct" "$raw.rpc"' EXIT
+trap 'rm -f "$raw" "$raw.direct" "$raw.rpc" "$raw.traced"' EXIT
 load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
-# Word splitting of JMH_ARGS is intended: it is a list of JMH options.
-# shellcheck disable=SC2086
-# jmh.ignoreLock: other engineers' JMH runs share this machine; the load average below tells how much. The direct
-# call does not depend on the chain, so it runs once (chain=none) rather than once per chain.
 classpath="target/classes:target/test-classes:$(cat "$classpath_file")"
-"$java" -Djmh.ignoreLock=true -cp "$classpath" org.openjdk.jmh.Main -rf csv -rff "$raw.direct" -p chain=none \
-  ${JMH_ARGS:-} 'io.cleave.rpc.wiring.RpcInProcessBenchmark.direct' >&2
-"$java" -Djmh.ignoreLock=true -cp "$classpath" org.openjdk.jmh.Main -rf csv -rff "$raw.rpc" \
-  ${JMH_ARGS:-} 'io.cleave.rpc.wiring.RpcInProcessBenchmark.rpc' >&2
-cat "$raw.direct" "$raw.rpc" | tr -d '\r' > "$raw"
+jmh() { # output csv, then JMH arguments; -prof gc adds each call's allocation (B/op)
+  local csv="$1"
+  shift
+  # jmh.ignoreLock: other engineers' JMH runs share this machine; the load average below tells how much.
+  # Word splitting of JMH_ARGS is intended: it is a list of JMH options.
+  # shellcheck disable=SC2086
+  "$java" -Djmh.ignoreLock=true -cp "$classpath" org.openjdk.jmh.Main -rf csv -rff "$csv" -prof gc ${JMH_ARGS:-} "$@" >&2
+}
+# The direct call depends on neither parameter, so it runs once. Sampling only matters where there is a span: the
+# other chains run unsampled (sampling=0.0) only.
+jmh "$raw.direct" -p chain=none -p sampling=0.0 'io.cleave.rpc.wiring.RpcInProcessBenchmark.direct'
+jmh "$raw.rpc" -p chain=none,metrics,deadline,validation,limit,allButTracing -p sampling=0.0 \
+  'io.cleave.rpc.wiring.RpcInProcessBenchmark.rpc'
+jmh "$raw.traced" -p chain=tracing,all -p sampling=0.0,1.0 'io.cleave.rpc.wiring.RpcInProcessBenchmark.rpc'
+cat "$raw.direct" "$raw.rpc" "$raw.traced" | tr -d '\r' > "$raw"
 load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "n/a" }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
 
-# JMH's CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: chain"
-figure() { # benchmark, mode, chain ("" for the direct call) → score in ns
-  awk -F',' -v b="\"io.cleave.rpc.wiring.RpcInProcessBenchmark.$1\"" -v m="\"$2\"" -v c="$3" \
-    '$1 == b && $2 == m && ($8 == c || $8 == "\"" c "\"") { printf "%.1f", $5 }' "$raw"
+# JMH's CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: chain","Param: sampling"
+figure() { # benchmark (with :p0.50 etc. or :gc.alloc.rate.norm), mode, chain, sampling → score
+  awk -F',' -v b="\"io.cleave.rpc.wiring.RpcInProcessBenchmark.$1\"" -v m="\"$2\"" -v c="$3" -v s="$4" \
+    'function bare(v) { gsub(/"/, "", v); return v }
+     $1 == b && $2 == m && bare($8) == c && bare($9) == s { printf "%.1f", $5 }' "$raw"
 }
-direct_avg="$(figure direct avgt none)"
-direct_p50="$(figure direct:p0.50 sample none)"
-rows="| direct call (anchor) | $direct_avg | $direct_p50 | $(figure direct:p0.99 sample none) | – | – |"$'\n'
-for chain in none metrics tracing deadline validation limit allButTracing all; do
-  avg="$(figure rpc avgt "$chain")"
-  p50="$(figure rpc:p0.50 sample "$chain")"
-  rows+="| RPC, middleware: $chain | $avg | $p50 | $(figure rpc:p0.99 sample "$chain") | $(minus "$p50" "$direct_p50") | $(ratio "$avg" "$direct_avg") |"$'\n'
+row() { # label, benchmark, chain, sampling
+  local avg p50
+  avg="$(figure "$2" avgt "$3" "$4")"
+  p50="$(figure "$2:p0.50" sample "$3" "$4")"
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$avg" "$p50" "$(figure "$2:p0.99" sample "$3" "$4")" \
+    "$(if [ "$2" = direct ]; then echo –; else minus "$p50" "$direct_p50"; fi)" \
+    "$(if [ "$2" = direct ]; then echo –; else ratio "$avg" "$direct_avg"; fi)" \
+    "$(figure "$2:gc.alloc.rate.norm" avgt "$3" "$4" | awk '{ printf "%.0f", $1 }')"
+}
+direct_avg="$(figure direct avgt none 0.0)"
+direct_p50="$(figure direct:p0.50 sample none 0.0)"
+rows="$(row 'direct call (anchor)' direct none 0.0)"$'\n'
+for chain in none metrics deadline validation limit allButTracing; do
+  rows+="$(row "RPC, middleware: $chain" rpc "$chain" 0.0)"$'\n'
+done
+for chain in tracing all; do
+  rows+="$(row "RPC, middleware: $chain, span unsampled" rpc "$chain" 0.0)"$'\n'
+  rows+="$(row "RPC, middleware: $chain, span sampled" rpc "$chain" 1.0)"$'\n'
 done
 
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -76,14 +94,18 @@ mkdir -p "$(dirname "$out")"
   echo "What is measured: go-kit addsvc's \`Sum\` (a request record of two bounded longs, a response record) called"
   echo "on one thread. The anchor calls the implementation directly; the RPC rows call it through the injected proxy"
   echo "and the in-process transport, with no middleware (none), one middleware alone, or the whole chain (all): a"
-  echo "Prometheus timer per service/method/status (metrics), an observation with Boot's default meter handler and no"
-  echo "tracer (tracing), the deadline check before and after (deadline), Bean Validation of the request (validation)"
-  echo "and the per-service concurrency limit (limit); allButTracing is the whole chain without the observation."
-  echo "No serialization."
-  echo "p50/p99 come from JMH's sample mode, whose per-call timer reads add ~20–30 ns of their own."
+  echo "Prometheus timer per service/method/status (metrics), an OpenTelemetry server span made current for the call"
+  echo "(tracing), the deadline check before and after (deadline), Bean Validation of the request (validation) and the"
+  echo "per-service concurrency limit (limit); allButTracing is the whole chain without the span. The meter registry,"
+  echo "OpenTelemetry SDK, Micrometer Tracing bridge and validator are the beans Boot's auto-configuration makes with"
+  echo "spring-boot-starter-opentelemetry (Prometheus exemplars, trace ids in the logging MDC, no exporter), with"
+  echo "management.tracing.sampling.probability=0.0 (span unsampled: a trace context but nothing recorded) or 1.0"
+  echo "(span sampled and recorded); Boot's default, 0.1, makes nine calls in ten the unsampled kind. No serialization."
+  echo "p50/p99 come from JMH's sample mode, whose per-call timer reads add ~20–30 ns of their own; B/op is the"
+  echo "memory each call allocates (JMH's gc profiler)."
   echo
-  echo "| Call | mean (ns) | p50 (ns) | p99 (ns) | p50 overhead over direct (ns) | mean / direct |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| Call | mean (ns) | p50 (ns) | p99 (ns) | p50 overhead over direct (ns) | mean / direct | B/op |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   printf '%s' "$rows"
 } > "$out"
 cat "$out"

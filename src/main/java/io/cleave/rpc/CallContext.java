@@ -53,12 +53,8 @@ public record CallContext(Deadline deadline, String caller, Map<String, String> 
 			return action.get();
 		}
 		finally {
-			if (previous == null) {
-				CURRENT.remove();
-			}
-			else {
-				CURRENT.set(previous);
-			}
+			// set, never remove: a removed entry is re-created (and the map swept) on the thread's next call
+			CURRENT.set(previous);
 		}
 	}
 }

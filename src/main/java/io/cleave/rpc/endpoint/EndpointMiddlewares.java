@@ -15,12 +15,21 @@ import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.transport.Kind;
-import io.micrometer.observation.transport.ReceiverContext;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The endpoint middleware every hosted method gets, go-kit style: each a decorator built once per method, so a call
@@ -31,8 +40,17 @@ public final class EndpointMiddlewares {
 	/** Timer of the calls served, tagged {@code service}, {@code method} and {@code status}. */
 	public static final String CALLS_METRIC = "cleave.rpc.server.calls";
 
-	/** Name of the observation (span) around each call served. */
-	public static final String OBSERVATION = "cleave.rpc.server";
+	/** Instrumentation scope of the spans. */
+	public static final String INSTRUMENTATION_SCOPE = "io.cleave.rpc";
+
+	/** Span attribute naming the call's final status. */
+	public static final AttributeKey<String> RPC_STATUS = AttributeKey.stringKey("rpc.status");
+
+	private static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
+
+	private static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+
+	private static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
 
 	private EndpointMiddlewares() {
 	}
@@ -41,9 +59,9 @@ public final class EndpointMiddlewares {
 	 * The chain, outermost first: metrics (so they count every outcome, rejections included), tracing, deadline,
 	 * request validation, concurrency limit (so rejected requests hold no permit), then the service itself.
 	 */
-	public static List<EndpointMiddleware> standard(MeterRegistry meters, ObservationRegistry observations,
+	public static List<EndpointMiddleware> standard(MeterRegistry meters, OpenTelemetry openTelemetry,
 			Validator validator, int maxConcurrentCallsPerService) {
-		return List.of(metrics(meters), tracing(observations), deadline(), validation(validator),
+		return List.of(metrics(meters), tracing(openTelemetry), deadline(), validation(validator),
 				concurrencyLimit(maxConcurrentCallsPerService));
 	}
 
@@ -92,47 +110,80 @@ public final class EndpointMiddlewares {
 	}
 
 	/**
-	 * Observes each call as a server span named {@code service/method}. A remote caller's trace context arrives in
-	 * the call's metadata and becomes the parent; an in-process call's parent is the caller's current observation.
+	 * Traces each call as an OpenTelemetry server span named {@code service/method}, current while the service runs
+	 * (so its logs carry the trace id and its own calls are children). An in-process call's parent is the span current
+	 * on the calling thread; a call from another node, which arrives with no span current, continues the trace its
+	 * metadata carries ({@code traceparent}). The sampler decides once, when the span starts; an unsampled span
+	 * records nothing and gets no attributes, but its context is still current, so its children stay unsampled and
+	 * logs still name the trace. With {@link OpenTelemetry#noop()} (tracing off) the middleware is left out.
+	 * <p>
+	 * It speaks OpenTelemetry's API rather than Micrometer Tracing's: same tracer and context (Boot's bridge shares
+	 * them, so Micrometer spans and these nest either way), but making a span current through Micrometer's bridge cost
+	 * 2–5× more per call (bench/results/rpc-inproc.md).
 	 */
-	public static EndpointMiddleware tracing(ObservationRegistry registry) {
+	public static EndpointMiddleware tracing(OpenTelemetry openTelemetry) {
+		if (openTelemetry == OpenTelemetry.noop()) {
+			return (method, next) -> next;
+		}
+		Tracer tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
+		TextMapPropagator propagator = openTelemetry.getPropagators().getTextMapPropagator();
 		return (method, next) -> {
-			if (registry.isNoop()) {
-				return next;
-			}
+			String name = method.fullName();
+			Attributes attributes = Attributes.of(RPC_SYSTEM, "cleave", RPC_SERVICE, method.service(), RPC_METHOD,
+					method.name());
 			return (request, context) -> {
-				Observation observation = Observation.createNotStarted(OBSERVATION, () -> observationContext(context),
-								registry)
-						.contextualName(method.fullName())
-						.lowCardinalityKeyValue("rpc.system", "cleave")
-						.lowCardinalityKeyValue("rpc.service", method.service())
-						.lowCardinalityKeyValue("rpc.method", method.name())
-						.start();
-				try (Observation.Scope scope = observation.openScope()) {
+				Context parent = parent(propagator, context);
+				Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(parent).startSpan();
+				boolean recording = span.isRecording();
+				if (recording) {
+					span.setAllAttributes(attributes);
+				}
+				try (Scope scope = parent.with(span).makeCurrent()) {
 					Object response = next.call(request, context);
-					observation.lowCardinalityKeyValue("rpc.status", Status.OK.name());
+					if (recording) {
+						span.setAttribute(RPC_STATUS, Status.OK.name());
+					}
 					return response;
 				}
 				catch (Throwable failure) {
-					observation.lowCardinalityKeyValue("rpc.status", Status.of(failure).name());
-					observation.error(failure);
+					if (recording) {
+						span.setAttribute(RPC_STATUS, Status.of(failure).name());
+						span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+						span.recordException(failure);
+					}
 					throw failure;
 				}
 				finally {
-					observation.stop();
+					span.end();
 				}
 			};
 		};
 	}
 
-	private static Observation.Context observationContext(CallContext context) {
-		if (context.metadata().isEmpty()) {
-			return new Observation.Context();
+	private static Context parent(TextMapPropagator propagator, CallContext context) {
+		Context current = Context.current();
+		// Remote callers' trace context is in the metadata; in-process calls made while serving another inherit that
+		// metadata too, but their parent is the span current on this thread. Empty metadata: no lookup at all.
+		if (context.metadata().isEmpty() || Span.fromContext(current).getSpanContext().isValid()) {
+			return current;
 		}
-		ReceiverContext<CallContext> remote = new ReceiverContext<>((carrier, key) -> carrier.metadata().get(key),
-				Kind.SERVER);
-		remote.setCarrier(context);
-		return remote;
+		return propagator.extract(current, context.metadata(), MetadataGetter.INSTANCE);
+	}
+
+	/** Reads trace headers from a call's metadata. */
+	private enum MetadataGetter implements TextMapGetter<Map<String, String>> {
+
+		INSTANCE;
+
+		@Override
+		public Iterable<String> keys(Map<String, String> metadata) {
+			return metadata.keySet();
+		}
+
+		@Override
+		public @Nullable String get(@Nullable Map<String, String> metadata, String key) {
+			return metadata == null ? null : metadata.get(key);
+		}
 	}
 
 	/**

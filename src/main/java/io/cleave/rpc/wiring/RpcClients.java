@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.cleave.rpc.CallContext;
 import io.cleave.rpc.Deadline;
@@ -18,6 +19,10 @@ import io.cleave.rpc.endpoint.ServiceDescriptor;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,18 +41,53 @@ final class RpcClients {
 
 	private final String nodeName;
 
+	private final UnaryOperator<Map<String, String>> traceContext;
+
 	/**
 	 * @param remote the transport to services hosted elsewhere, or null when none is configured
 	 * @param defaultDeadline the deadline of a call made outside any other call
 	 * @param nodeName the caller identity of calls made outside any other call
+	 * @param traceContext puts the trace context current on the calling thread into a remote call's metadata
+	 *     (in-process calls need none: their span's parent is the thread's current span)
 	 */
 	RpcClients(ServiceCatalog catalog, RpcTransport local, Supplier<@Nullable RpcTransport> remote,
-			Duration defaultDeadline, String nodeName) {
+			Duration defaultDeadline, String nodeName, UnaryOperator<Map<String, String>> traceContext) {
 		this.catalog = catalog;
 		this.local = local;
 		this.remote = remote;
 		this.defaultDeadlineNanos = defaultDeadline.toNanos();
 		this.nodeName = nodeName;
+		this.traceContext = traceContext;
+	}
+
+	RpcClients(ServiceCatalog catalog, RpcTransport local, Supplier<@Nullable RpcTransport> remote,
+			Duration defaultDeadline, String nodeName) {
+		this(catalog, local, remote, defaultDeadline, nodeName, UnaryOperator.identity());
+	}
+
+	/**
+	 * Writes the current span's context ({@code traceparent}, …) over the one a call's metadata carries, so that a
+	 * remote callee's span is a child of the span serving the call here, not a sibling; without a current span the
+	 * metadata stays as it is.
+	 */
+	static UnaryOperator<Map<String, String>> traceContext(OpenTelemetry openTelemetry) {
+		if (openTelemetry == OpenTelemetry.noop()) {
+			return UnaryOperator.identity();
+		}
+		TextMapPropagator propagator = openTelemetry.getPropagators().getTextMapPropagator();
+		return metadata -> {
+			Context current = Context.current();
+			if (!Span.fromContext(current).getSpanContext().isValid()) {
+				return metadata;
+			}
+			Map<String, String> carrier = new HashMap<>(metadata);
+			propagator.inject(current, carrier, (map, key, value) -> {
+				if (map != null) {
+					map.put(key, value);
+				}
+			});
+			return carrier;
+		};
 	}
 
 	ServiceCatalog catalog() {
@@ -69,7 +109,8 @@ final class RpcClients {
 					+ service.module() + "', which this node does not host (cleave.node.modules), and no remote RPC"
 					+ " transport is configured (cleave.transport.rpc)");
 		}
-		return transport;
+		return (method, request, context) -> transport.invoke(method, request,
+				new CallContext(context.deadline(), context.caller(), traceContext.apply(context.metadata())));
 	}
 
 	/**

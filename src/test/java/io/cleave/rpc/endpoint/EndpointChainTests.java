@@ -27,13 +27,26 @@ import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
-import io.micrometer.observation.ObservationRegistry;
+import io.cleave.testing.KeptSpans;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The endpoint chain of a hosted method, called through the in-process transport with real Micrometer and Validator. */
+/**
+ * The endpoint chain of a hosted method, called through the in-process transport with real Micrometer, Validator and
+ * OpenTelemetry SDK (W3C propagation, spans kept as they end).
+ */
 class EndpointChainTests {
 
 	record Ping(@NotBlank @Size(max = 5) String text) {
@@ -57,9 +70,16 @@ class EndpointChainTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final List<Observation.Context> observed = new CopyOnWriteArrayList<>();
+	/** Spans ended and sampled, in the order they ended. */
+	private final KeptSpans kept = new KeptSpans();
 
-	private final ObservationRegistry observations = ObservationRegistry.create();
+	private final List<SpanData> spans = kept.spans();
+
+	private final OpenTelemetrySdk sampled = openTelemetry(Sampler.alwaysOn());
+
+	private final OpenTelemetrySdk unsampled = openTelemetry(Sampler.alwaysOff());
+
+	private OpenTelemetry openTelemetry = sampled;
 
 	private final ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
 
@@ -68,30 +88,32 @@ class EndpointChainTests {
 	private volatile Function<Ping, Pong> behaviour = EndpointChainTests::answer;
 
 	EndpointChainTests() {
-		observations.observationConfig().observationHandler(new ObservationHandler<>() {
-			@Override
-			public void onStop(Observation.Context context) {
-				observed.add(context);
-			}
-
-			@Override
-			public boolean supportsContext(Observation.Context context) {
-				return true;
-			}
-		});
 		ping = ServiceContracts.describe(Echo.class, "echo").method("Ping").orElseThrow();
+	}
+
+	private OpenTelemetrySdk openTelemetry(Sampler sampler) {
+		return OpenTelemetrySdk.builder()
+				.setTracerProvider(SdkTracerProvider.builder()
+						.setSampler(sampler)
+						.addSpanProcessor(SimpleSpanProcessor.create(kept))
+						.build())
+				.setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+				.build();
 	}
 
 	@AfterEach
 	void close() {
 		validation.close();
+		sampled.close();
+		unsampled.close();
 	}
 
 	private InProcessRpcTransport transport(int maxConcurrentCalls) {
 		ServiceCatalog catalog = new ServiceCatalog(List.of(ServiceContracts.describe(Echo.class, "echo")), m -> true);
 		Echo echo = request -> behaviour.apply(request);
 		return new InProcessRpcTransport(new LocalEndpoints(catalog, service -> echo,
-				EndpointMiddlewares.standard(meters, observations, validation.getValidator(), maxConcurrentCalls)));
+				EndpointMiddlewares.standard(meters, openTelemetry, validation.getValidator(),
+						maxConcurrentCalls)));
 	}
 
 	private static Pong answer(Ping ping) {
@@ -131,18 +153,104 @@ class EndpointChainTests {
 	}
 
 	@Test
-	void observesEachCallAsASpanNamedAfterTheMethodWithTheCallersObservationAsParent() {
-		Observation caller = Observation.start("caller", observations);
-		try (Observation.Scope scope = caller.openScope()) {
+	void tracesEachCallAsAServerSpanNamedAfterTheMethodWhoseParentIsTheCallersSpan() {
+		Span caller = openTelemetry.getTracer("test").spanBuilder("caller").startSpan();
+		try (Scope scope = caller.makeCurrent()) {
 			transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
 		}
-		caller.stop();
+		caller.end();
 
-		Observation.Context call = observed.getFirst();
-		assertThat(call.getName()).isEqualTo(EndpointMiddlewares.OBSERVATION);
-		assertThat(call.getContextualName()).isEqualTo("Echo/Ping");
-		assertThat(call.getLowCardinalityKeyValue("rpc.status").getValue()).isEqualTo("OK");
-		assertThat(call.getParentObservation()).isSameAs(caller);
+		SpanData call = spans.getFirst();
+		assertThat(call.getName()).isEqualTo("Echo/Ping");
+		assertThat(call.getKind()).isEqualTo(SpanKind.SERVER);
+		assertThat(call.getTraceId()).isEqualTo(caller.getSpanContext().getTraceId());
+		assertThat(call.getParentSpanId()).isEqualTo(caller.getSpanContext().getSpanId());
+		assertThat(call.getAttributes().asMap()).extractingFromEntries(entry -> entry.getKey().getKey() + "="
+				+ entry.getValue()).contains("rpc.system=cleave", "rpc.service=Echo", "rpc.method=Ping", "rpc.status=OK");
+	}
+
+	@Test
+	void continuesTheTraceARemoteCallerSentInTheCallsMetadata() {
+		CallContext remote = new CallContext(Deadline.after(Duration.ofSeconds(5)), "tester",
+				Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+
+		transport(10).invoke(ping, new Ping("hi"), remote);
+
+		assertThat(spans).singleElement().satisfies(call -> {
+			assertThat(call.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+			assertThat(call.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+		});
+	}
+
+	@Test
+	void theServiceRunsWithItsCallsSpanAsTheCurrentOne() {
+		String[] seen = new String[1];
+		behaviour = request -> {
+			seen[0] = Span.current().getSpanContext().getSpanId();
+			return answer(request);
+		};
+
+		transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
+
+		assertThat(spans).singleElement().satisfies(call -> assertThat(call.getSpanId()).isEqualTo(seen[0]));
+		assertThat(Span.current().getSpanContext().isValid()).as("restored after the call").isFalse();
+	}
+
+	@Test
+	void aCallMadeWhileServingAnotherIsAChildOfItsSpan() {
+		InProcessRpcTransport transport = transport(10);
+		behaviour = request -> request.text().equals("outer")
+				? (Pong) transport.invoke(ping, new Ping("inner"), CallContext.current())
+				: answer(request);
+
+		transport.invoke(ping, new Ping("outer"), new CallContext(Deadline.after(Duration.ofSeconds(5)), "tester",
+				Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
+
+		assertThat(spans).hasSize(2);
+		SpanData inner = spans.get(0);
+		SpanData outer = spans.get(1);
+		assertThat(outer.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+		assertThat(inner.getParentSpanId()).as("the span serving the outer call, not the remote caller's")
+				.isEqualTo(outer.getSpanId());
+		assertThat(inner.getTraceId()).isEqualTo(outer.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+	}
+
+	@Test
+	void marksTheSpanOfAFailedCallWithItsStatusAndError() {
+		behaviour = request -> {
+			throw new Refused("no");
+		};
+
+		assertThatExceptionOfType(Refused.class)
+				.isThrownBy(() -> transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5))));
+
+		assertThat(spans).singleElement().satisfies(call -> {
+			assertThat(call.getAttributes().asMap()).extractingFromEntries(entry -> entry.getKey().getKey() + "="
+					+ entry.getValue()).contains("rpc.status=FAILED_PRECONDITION");
+			assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+		});
+	}
+
+	@Test
+	void anUnsampledCallRecordsNoSpanButTheServiceStillSeesATraceContext() {
+		openTelemetry = unsampled;
+		String[] seen = new String[1];
+		behaviour = request -> {
+			seen[0] = Span.current().getSpanContext().getTraceId();
+			return answer(request);
+		};
+
+		transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
+
+		assertThat(spans).isEmpty();
+		assertThat(seen[0]).as("log correlation still has a trace id").hasSize(32).isNotEqualTo("0".repeat(32));
+	}
+
+	@Test
+	void withTracingOffTheChainHasNoTracingMiddleware() {
+		Endpoint core = (request, context) -> "core";
+
+		assertThat(EndpointMiddlewares.tracing(OpenTelemetry.noop()).apply(ping, core)).isSameAs(core);
 	}
 
 	@Test

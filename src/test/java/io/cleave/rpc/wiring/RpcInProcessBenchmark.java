@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
+import jakarta.validation.Validator;
 
 import fixtures.bench.Adder;
 import fixtures.bench.Adder.Sum;
@@ -18,29 +17,47 @@ import io.cleave.rpc.endpoint.ServiceCatalog;
 import io.cleave.rpc.endpoint.ServiceContracts;
 import io.cleave.rpc.inproc.InProcessRpcTransport;
 
-import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
-import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.opentelemetry.api.OpenTelemetry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.otlp.OtlpMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.NoopTracerAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingAutoConfiguration;
+import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * What an in-process RPC call costs over a direct call to the same implementation: go-kit's addsvc {@code Sum} with a
  * validated request, through the injected proxy, the in-process transport and the whole endpoint chain (Prometheus
- * metrics, an observation with Boot's default meter handler, Bean Validation, the deadline and the concurrency
- * limit), each middleware alone, and none at all, to tell dispatch from chain.
+ * metrics, an OpenTelemetry span, Bean Validation, the deadline and the concurrency limit), each middleware alone,
+ * and none at all, to tell dispatch from chain. The meter registry, tracer, propagator and validator are the beans
+ * Boot's auto-configuration makes for Cleave (Prometheus with exemplars, Micrometer Tracing over the OpenTelemetry
+ * SDK, export off), with the sampling probability as a parameter: 0 (every span unsampled) or 1 (every span recorded).
  * Run by {@code bench/rpc-inproc.sh}.
  */
 @State(Scope.Benchmark)
@@ -60,15 +77,28 @@ public class RpcInProcessBenchmark {
 		}
 	}
 
+	/** The observability and validation Cleave's application context has, and nothing else. */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ ValidationAutoConfiguration.class, ObservationAutoConfiguration.class,
+			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+			PrometheusMetricsExportAutoConfiguration.class, OtlpMetricsExportAutoConfiguration.class,
+			MicrometerTracingAutoConfiguration.class, NoopTracerAutoConfiguration.class,
+			PrometheusExemplarsAutoConfiguration.class, OpenTelemetrySdkAutoConfiguration.class,
+			OpenTelemetryTracingAutoConfiguration.class, OtlpTracingAutoConfiguration.class })
+	static class Observability {
+	}
+
 	private final AdderService implementation = new AdderService();
 
-	private ValidatorFactory validation;
-
-	private PrometheusMeterRegistry meters;
+	private ConfigurableApplicationContext context;
 
 	/** Which middleware the {@link #rpc} benchmark's chain has: none, one of them alone, or the whole chain. */
 	@Param({ "none", "metrics", "tracing", "deadline", "validation", "limit", "allButTracing", "all" })
 	public String chain;
+
+	/** {@code management.tracing.sampling.probability}: 0 = no span is sampled, 1 = every span is. */
+	@Param({ "0.0", "1.0" })
+	public String sampling;
 
 	private Adder client;
 
@@ -76,18 +106,26 @@ public class RpcInProcessBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		validation = Validation.buildDefaultValidatorFactory();
-		meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-		ObservationRegistry observations = ObservationRegistry.create();
-		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
-		List<EndpointMiddleware> all = EndpointMiddlewares.standard(meters, observations, validation.getValidator(),
-				1000);
+		context = new SpringApplicationBuilder(Observability.class)
+				.web(WebApplicationType.NONE)
+				.properties("spring.main.banner-mode=off", "logging.level.root=warn",
+						"management.tracing.sampling.probability=" + sampling,
+						"management.otlp.metrics.export.enabled=false")
+				.run();
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		OpenTelemetry openTelemetry = RpcWiring.tracing(context.getBeanProvider(Tracer.class),
+				context.getBeanProvider(OpenTelemetry.class));
+		Validator validator = context.getBean(Validator.class);
+		if (openTelemetry == OpenTelemetry.noop()) {
+			throw new IllegalStateException("the benchmark needs Boot's OpenTelemetry, got the no-op one");
+		}
+		List<EndpointMiddleware> all = EndpointMiddlewares.standard(meters, openTelemetry, validator, 1000);
 		client = proxy(switch (chain) {
 			case "none" -> List.of();
 			case "metrics" -> List.of(EndpointMiddlewares.metrics(meters));
-			case "tracing" -> List.of(EndpointMiddlewares.tracing(observations));
+			case "tracing" -> List.of(EndpointMiddlewares.tracing(openTelemetry));
 			case "deadline" -> List.of(EndpointMiddlewares.deadline());
-			case "validation" -> List.of(EndpointMiddlewares.validation(validation.getValidator()));
+			case "validation" -> List.of(EndpointMiddlewares.validation(validator));
 			case "limit" -> List.of(EndpointMiddlewares.concurrencyLimit(1000));
 			case "allButTracing" -> all.stream().filter(middleware -> all.indexOf(middleware) != 1).toList();
 			case "all" -> all;
@@ -110,8 +148,7 @@ public class RpcInProcessBenchmark {
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
-		validation.close();
-		meters.close();
+		context.close();
 	}
 
 	/** The anchor (bench/rpc-inproc.sh runs it for one chain value only: the chain plays no part in it). */

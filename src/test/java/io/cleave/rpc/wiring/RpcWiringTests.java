@@ -1,6 +1,7 @@
 package io.cleave.rpc.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,13 +23,21 @@ import io.cleave.rpc.RpcProperties;
 import io.cleave.rpc.endpoint.MethodDescriptor;
 import io.cleave.rpc.endpoint.RpcContractException;
 import io.cleave.rpc.endpoint.RpcTransport;
+import io.cleave.testing.KeptSpans;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
+import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
@@ -140,6 +149,59 @@ class RpcWiringTests {
 					assertThat(context).hasNotFailed();
 					assertThat(context.getBean(Sleeper.class).sleep(new Sleep(0))).isEqualTo(new Slept(42, "remote"));
 					assertThat(sent).extracting(MethodDescriptor::fullName).containsExactly("Sleeper/Sleep");
+				});
+	}
+
+	@Test
+	void withBootsTracerEachCallIsASpanWhoseParentIsTheCallersSpan() {
+		KeptSpans kept = new KeptSpans();
+		List<SpanData> exported = kept.spans();
+		runner.withConfiguration(AutoConfigurations.of(OpenTelemetrySdkAutoConfiguration.class,
+						MicrometerTracingAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class))
+				.withPropertyValues("management.tracing.sampling.probability=1.0")
+				.withUserConfiguration(SleeperService.class)
+				.withBean(SpanExporter.class, () -> kept)
+				.run(context -> {
+					Tracer tracer = context.getBean(Tracer.class);
+					Span caller = tracer.nextSpan().name("caller").start();
+					try (Tracer.SpanInScope scope = tracer.withSpan(caller)) {
+						context.getBean(Sleeper.class).sleep(new Sleep(0));
+					}
+					caller.end();
+
+					await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(exported)
+							.filteredOn(span -> span.getName().equals("Sleeper/Sleep"))
+							.singleElement()
+							.satisfies(span -> {
+								assertThat(span.getTraceId()).isEqualTo(caller.context().traceId());
+								assertThat(span.getParentSpanId()).isEqualTo(caller.context().spanId());
+							}));
+				});
+	}
+
+	@Test
+	void aRemoteCallCarriesTheSpanCurrentOnTheCallingThreadAsItsTraceParent() {
+		List<CallContext> sent = new CopyOnWriteArrayList<>();
+		runner.withConfiguration(AutoConfigurations.of(OpenTelemetrySdkAutoConfiguration.class,
+						MicrometerTracingAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class))
+				.withPropertyValues("cleave.node.modules=kv", "management.tracing.sampling.probability=1.0")
+				.withBean(RpcTransport.class, () -> (method, request, callContext) -> {
+					sent.add(callContext);
+					return new Slept(0, "remote");
+				})
+				.run(context -> {
+					Tracer tracer = context.getBean(Tracer.class);
+					Span serving = tracer.nextSpan().name("serving").start();
+					// An incoming call's (older) trace context is in the metadata; the span serving it is current.
+					CallContext incoming = new CallContext(Deadline.after(Duration.ofSeconds(5)), "alice",
+							Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+					try (Tracer.SpanInScope scope = tracer.withSpan(serving)) {
+						incoming.run(() -> context.getBean(Sleeper.class).sleep(new Sleep(0)));
+					}
+					serving.end();
+
+					assertThat(sent).singleElement().satisfies(call -> assertThat(call.metadata().get("traceparent"))
+							.startsWith("00-" + serving.context().traceId() + "-" + serving.context().spanId() + "-"));
 				});
 	}
 
