@@ -11,6 +11,7 @@ import fixtures.rpc.Sleeper;
 import fixtures.rpc.SleeperService;
 
 import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
@@ -158,7 +159,7 @@ class RpcGatewayTests {
 	}
 
 	private HttpResponse<String> send(String path, String contentType, String body) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+		return http.send(TestCallers.asUser(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
 				.header("Content-Type", contentType)
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());
