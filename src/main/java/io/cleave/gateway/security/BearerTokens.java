@@ -24,6 +24,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
@@ -68,6 +70,7 @@ final class BearerTokens {
 			MacAlgorithm mac = MacAlgorithm.from(algorithm);
 			nimbus = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(secret, mac.getName().replace("HS", "HmacSHA")))
 					.macAlgorithm(mac)
+					.jwtProcessorCustomizer(BearerTokens::claimsCheckedBySpring)
 					.build();
 		}
 		else if (jwt.jwkSetUri() != null) {
@@ -75,6 +78,7 @@ final class BearerTokens {
 			algorithm = configured == null ? "RS256" : configured;
 			nimbus = NimbusJwtDecoder.withJwkSetUri(jwt.jwkSetUri().toString())
 					.jwsAlgorithm(SignatureAlgorithm.from(algorithm))
+					.jwtProcessorCustomizer(BearerTokens::claimsCheckedBySpring)
 					.build();
 		}
 		else {
@@ -84,6 +88,15 @@ final class BearerTokens {
 		}
 		nimbus.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new Claims(jwt, clock), types()));
 		return token -> decode(nimbus, token, algorithm);
+	}
+
+	/**
+	 * Nimbus checks signatures only: its own claims check (a fixed 60 s skew, its own wording) would answer before the
+	 * configured skew and the messages of {@link Claims} could.
+	 */
+	private static void claimsCheckedBySpring(ConfigurableJWTProcessor<SecurityContext> processor) {
+		processor.setJWTClaimsSetVerifier((claims, context) -> {
+		});
 	}
 
 	private static OAuth2TokenValidator<Jwt> types() {
@@ -127,11 +140,15 @@ final class BearerTokens {
 	private static NimbusJwtDecoder publicKeyDecoder(PublicKey key, String algorithm) {
 		SignatureAlgorithm signature = SignatureAlgorithm.from(algorithm);
 		if (key instanceof RSAPublicKey rsa && algorithm.startsWith("RS")) {
-			return NimbusJwtDecoder.withPublicKey(rsa).signatureAlgorithm(signature).build();
+			return NimbusJwtDecoder.withPublicKey(rsa).signatureAlgorithm(signature)
+					.jwtProcessorCustomizer(BearerTokens::claimsCheckedBySpring)
+					.build();
 		}
 		if (key instanceof ECPublicKey ec && algorithm.startsWith("ES")) {
 			ECKey jwk = new ECKey.Builder(Curve.forECParameterSpec(ec.getParams()), ec).build();
-			return NimbusJwtDecoder.withJwkSource(new ImmutableJWKSet<>(new JWKSet(jwk))).jwsAlgorithm(signature).build();
+			return NimbusJwtDecoder.withJwkSource(new ImmutableJWKSet<>(new JWKSet(jwk))).jwsAlgorithm(signature)
+					.jwtProcessorCustomizer(BearerTokens::claimsCheckedBySpring)
+					.build();
 		}
 		throw new SecuritySettingsException("cleave.gateway.security.jwt.algorithm " + algorithm + " does not fit the "
 				+ key.getAlgorithm() + " key at " + KEY_LOCATION,

@@ -92,7 +92,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 		}
 		ProblemDetail problem = StatusProblems.of(status, detail);
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", problem.getType().toString());
+		body.put("type", problem.getType() == null ? "about:blank" : problem.getType().toString());
 		body.put("title", problem.getTitle());
 		body.put("status", problem.getStatus());
 		body.put("detail", problem.getDetail());
