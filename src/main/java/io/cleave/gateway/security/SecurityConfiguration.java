@@ -14,6 +14,7 @@ import io.cleave.CleaveProperties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,6 +44,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * credential; elsewhere it generates a JWT secret at each start for {@code bin/cleave token}.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET) // a node without HTTP has no edge
 @EnableConfigurationProperties(GatewaySecurityProperties.class)
 class SecurityConfiguration {
 

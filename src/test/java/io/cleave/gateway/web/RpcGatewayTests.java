@@ -53,12 +53,12 @@ class RpcGatewayTests {
 		HttpResponse<String> response = post("/api/Sleeper/Sleep", "{\"millis\":1}");
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).isEqualTo("{\"millis\":1,\"caller\":\"anonymous\"}");
+		assertThat(response.body()).isEqualTo("{\"millis\":1,\"caller\":\"test-user\"}");
 	}
 
 	@Test
 	void takesAnEmptyBodyAsAnEmptyObject() throws Exception {
-		assertThat(post("/api/Sleeper/Sleep", "").body()).isEqualTo("{\"millis\":0,\"caller\":\"anonymous\"}");
+		assertThat(post("/api/Sleeper/Sleep", "").body()).isEqualTo("{\"millis\":0,\"caller\":\"test-user\"}");
 		assertProblem(post("/api/DB/Query", ""), 400, "INVALID_ARGUMENT", "key: must not be blank");
 	}
 
