@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -23,6 +25,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.params.provider.Arguments;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -90,6 +93,18 @@ final class SecurityMatrix {
 
 	/** The keys of one node configuration: how its valid tokens are signed, and how the wrong ones are. */
 	record Keys(JWSAlgorithm algorithm, JWSSigner trusted, JWSSigner untrusted, @Nullable JWSSigner confusion) {
+	}
+
+	/**
+	 * Every family paired with every case, but those in {@code leftOut} and missing-role cases on families any
+	 * authenticated caller may call.
+	 */
+	static Stream<Arguments> trials(List<Family> families, Set<Case> leftOut) {
+		return families.stream()
+				.flatMap(family -> Stream.of(Case.values())
+						.filter(trial -> !leftOut.contains(trial))
+						.filter(trial -> trial != Case.MISSING_ROLE || family.lacking() != null)
+						.map(trial -> Arguments.of(family, trial)));
 	}
 
 	/** Checks {@code family} against {@code trial} on the node at {@code port}. */
