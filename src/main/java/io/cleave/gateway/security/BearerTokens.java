@@ -13,7 +13,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -188,13 +187,12 @@ final class BearerTokens {
 				throw new GeneralSecurityException("no PEM public key or certificate");
 			}
 			byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 26, end));
-			List<GeneralSecurityException> failures = new ArrayList<>();
 			for (String type : List.of("RSA", "EC")) {
 				try {
 					return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
 				}
 				catch (GeneralSecurityException notThisType) {
-					failures.add(notThisType);
+					// the other type, then
 				}
 			}
 			throw new GeneralSecurityException("neither an RSA nor an EC public key");

@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param jwt how bearer tokens are verified
  * @param operators people who sign in with HTTP Basic, each with a password hash ({@code {bcrypt}…} or
  *     {@code {argon2}…}, never a plain password)
- * @param apiKeys service accounts, each presenting its key in the {@value ApiKeys#HEADER} header; only the key's
+ * @param apiKeys service accounts, each presenting its key in the {@code X-API-Key} header; only the key's
  *     SHA-256 is configured
  * @param routes access rules checked before the built-in ones, the first whose path pattern (and method, if given)
  *     matches decides: make an API route public, open {@code /actuator/prometheus} to a scraper's role, restrict a

@@ -16,10 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -47,6 +49,9 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET) // a node without HTTP has no edge
 @EnableConfigurationProperties(GatewaySecurityProperties.class)
 class SecurityConfiguration {
+
+	/** The bean name of the CORS settings Spring Security applies before authentication, when there are any. */
+	static final String CORS = "corsConfigurationSource";
 
 	/** The profile in which nothing works out of the box. */
 	static final String PROD = "prod";
@@ -112,8 +117,12 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, JwtDecoder decoder,
-			GatewaySecurityProperties settings, Environment environment) throws Exception {
+			GatewaySecurityProperties settings, Environment environment, ApplicationContext context) throws Exception {
 		SecurityProblems problems = new SecurityProblems();
+		if (context.containsBean(CORS)) {
+			// CORS preflights carry no credentials: they are answered ahead of authentication, from that bean.
+			http.cors(Customizer.withDefaults());
+		}
 		RouteAccess routes = new RouteAccess(settings.routes(), !environment.matchesProfiles(PROD));
 		http.csrf(AbstractHttpConfigurer::disable)
 				.logout(AbstractHttpConfigurer::disable)

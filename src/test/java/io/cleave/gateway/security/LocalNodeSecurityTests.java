@@ -35,11 +35,15 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -213,6 +217,17 @@ class LocalNodeSecurityTests {
 	}
 
 	@Test
+	void aCorsPreflightIsAnsweredBeforeAuthenticationWhenCorsIsConfigured() throws Exception {
+		HttpResponse<String> preflight = send(get("/api/Nope/Nothing")
+				.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+				.header("Origin", "https://shop.example")
+				.header("Access-Control-Request-Method", "POST"));
+
+		assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(200);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://shop.example");
+	}
+
+	@Test
 	void bootCreatesNoDefaultUser(@Autowired ApplicationContext context) {
 		assertThat(context.getBeansOfType(UserDetailsService.class)).isEmpty();
 	}
@@ -246,6 +261,17 @@ class LocalNodeSecurityTests {
 		@GetMapping("/test/identity")
 		String identity(HttpServletRequest request) {
 			return ClientIdentity.of(request);
+		}
+
+		/** CORS settings under the name the security chain looks for (the gateway's CORS configuration provides it). */
+		@Bean(SecurityConfiguration.CORS)
+		CorsConfigurationSource corsConfigurationSource() {
+			CorsConfiguration cors = new CorsConfiguration();
+			cors.addAllowedOrigin("https://shop.example");
+			cors.addAllowedMethod("POST");
+			UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+			source.registerCorsConfiguration("/api/**", cors);
+			return source;
 		}
 	}
 }
