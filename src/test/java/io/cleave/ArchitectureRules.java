@@ -52,6 +52,12 @@ final class ArchitectureRules {
 				.because("gRPC is one transport chosen by configuration; in-process calls must not need it");
 	}
 
+	ArchRule springSecurityOnlyInSecurityPackages() {
+		return onlyInAdapter("..security..", "org.springframework.security..", "com.nimbusds..")
+				.because("authentication is the HTTP edge's concern: modules see the caller in CallContext, never a "
+						+ "security type");
+	}
+
 	ArchRule jooqOnlyInPersistencePackages() {
 		return onlyInAdapter(root + ".*.jooq..", "org.jooq..")
 				.because("SQL is a module's private detail: its API and services see records, never jOOQ types");
@@ -66,7 +72,8 @@ final class ArchitectureRules {
 
 	List<ArchRule> technologyImports() {
 		return List.of(rabbitMqOnlyInRabbitMqPackages(), kafkaOnlyInKafkaPackages(), grpcOnlyInGrpcPackages(),
-				jooqOnlyInPersistencePackages(), generatedJooqCodeOnlyInItsOwnModule());
+				springSecurityOnlyInSecurityPackages(), jooqOnlyInPersistencePackages(),
+				generatedJooqCodeOnlyInItsOwnModule());
 	}
 
 	// 2. No package cycles.

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.cleave.testing.TestCallers;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -68,7 +70,7 @@ class GracefulShutdownTests {
 	}
 
 	private HttpRequest request(String path) {
-		return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+		return TestCallers.asUser(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
 				.timeout(Duration.ofSeconds(30))
 				.build();
 	}

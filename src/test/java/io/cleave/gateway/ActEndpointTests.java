@@ -13,6 +13,7 @@ import io.cleave.messaging.MessagingException;
 import io.cleave.messaging.Registration;
 import io.cleave.status.Status;
 import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -122,7 +123,7 @@ class ActEndpointTests {
 
 	@Test
 	void anythingButPostIs405() throws Exception {
-		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/act"))
+		HttpResponse<String> response = HTTP.send(TestCallers.asUser(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/act")))
 				.GET()
 				.build(), HttpResponse.BodyHandlers.ofString());
 
@@ -132,7 +133,7 @@ class ActEndpointTests {
 	}
 
 	private HttpResponse<String> post(String body) throws Exception {
-		return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/act"))
+		return HTTP.send(TestCallers.asUser(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/act")))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());

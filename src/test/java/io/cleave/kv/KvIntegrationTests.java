@@ -17,6 +17,7 @@ import io.cleave.rpc.InvalidRequestException;
 import io.cleave.rpc.InvalidRequestException.FieldViolation;
 import io.cleave.status.Status;
 import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -171,7 +172,7 @@ class KvIntegrationTests {
 	}
 
 	private HttpResponse<String> post(String path, String body) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+		return http.send(TestCallers.asUser(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());

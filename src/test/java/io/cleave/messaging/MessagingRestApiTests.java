@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -153,7 +154,7 @@ class MessagingRestApiTests {
 	}
 
 	private HttpResponse<String> send(String method, String path) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+		return http.send(TestCallers.asOperator(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
 				.method(method, HttpRequest.BodyPublishers.noBody())
 				.build(), HttpResponse.BodyHandlers.ofString());
 	}

@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 
 import fixtures.messaging.crash.CrashProbe;
 import io.cleave.testing.CleaveProcess;
+import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +66,8 @@ class SentMessageSurvivesCrashIT {
 	}
 
 	private HttpResponse<String> send(int port) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/crash-probe/send?count=" + MESSAGES))
+		return http.send(TestCallers.asUser(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+				+ "/crash-probe/send?count=" + MESSAGES)))
 				.POST(HttpRequest.BodyPublishers.noBody())
 				.build(), HttpResponse.BodyHandlers.ofString());
 	}

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.cleave.testing.CleaveProcess;
+import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +32,8 @@ class AcknowledgedWriteSurvivesCrashIT {
 
 		try (CleaveProcess first = CleaveProcess.startUntilUp(workDir, workDir.resolve("first.log"), port, Map.of(),
 				arguments)) {
-			HttpResponse<String> registered = HttpClient.newHttpClient().send(HttpRequest
-					.newBuilder(URI.create("http://localhost:" + port + "/registry/services/billing/instances/py-1"))
+			HttpResponse<String> registered = HttpClient.newHttpClient().send(TestCallers.asOperator(HttpRequest
+					.newBuilder(URI.create("http://localhost:" + port + "/registry/services/billing/instances/py-1")))
 					.header("Content-Type", "application/json")
 					.PUT(HttpRequest.BodyPublishers.ofString("""
 							{"addresses": {"http": "http://10.0.0.7:8000"}, "ttlSeconds": 3600}"""))

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,7 +106,8 @@ class RegistryLimitsTests {
 	@Test
 	void aTwentyMegabyteRestBodyIsRefusedBeforeItIsReadAndNothingIsStored() throws Exception {
 		byte[] body = registration("x".repeat(20 * MIB));
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url("/registry/services/" + service + "/instances/a")))
+		HttpRequest request = TestCallers.asOperator(HttpRequest.newBuilder(URI.create(url("/registry/services/" + service
+				+ "/instances/a"))))
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")
 				.expectContinue(true) // what curl does for large bodies: the server answers before the body is sent
@@ -121,7 +123,8 @@ class RegistryLimitsTests {
 	@Test
 	void aRestBodyOfUnknownLengthIsCutOffAtTheLimit() throws Exception {
 		byte[] body = registration("x".repeat(3 * MIB / 2));
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url("/registry/services/" + service + "/instances/a")))
+		HttpRequest request = TestCallers.asOperator(HttpRequest.newBuilder(URI.create(url("/registry/services/" + service
+				+ "/instances/a"))))
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")
 				.PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))) // chunked
@@ -135,7 +138,8 @@ class RegistryLimitsTests {
 
 	@Test
 	void aRegistrationWhoseValueExceedsTheValueLimitGets413NamingTheLimit() throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url("/registry/services/" + service + "/instances/a")))
+		HttpRequest request = TestCallers.asOperator(HttpRequest.newBuilder(URI.create(url("/registry/services/" + service
+				+ "/instances/a"))))
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")
 				.PUT(HttpRequest.BodyPublishers.ofByteArray(registration("x".repeat(100_000))))

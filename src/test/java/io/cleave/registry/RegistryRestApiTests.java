@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,7 +144,8 @@ class RegistryRestApiTests {
 	}
 
 	private HttpResponse<String> send(String method, String path, String body) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+		HttpRequest.Builder request = TestCallers.asOperator(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
 				.timeout(Duration.ofSeconds(10))
 				.header("Content-Type", "application/json")
 				.method(method, body == null ? HttpRequest.BodyPublishers.noBody()

@@ -113,6 +113,8 @@ public final class CleaveProcess implements AutoCloseable {
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile());
 		builder.environment().putAll(launcherEnvironment(jar()));
+		// The test-only JWT secret TestCallers signs with; an argument or the test's environment can replace it.
+		builder.environment().put("CLEAVE_GATEWAY_SECURITY_JWT_SECRET", TestCallers.JWT_SECRET);
 		builder.environment().putAll(environment);
 		try {
 			return new CleaveProcess(builder.start(), port, log);
@@ -199,8 +201,9 @@ public final class CleaveProcess implements AutoCloseable {
 		}
 	}
 
+	/** GET {@code path} as an operator (health needs no credentials; the rest of the node does). */
 	public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+		var request = TestCallers.asOperator(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
 				.timeout(Duration.ofSeconds(5))
 				.build();
 		return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,10 +1,16 @@
 package io.cleave.gateway.web;
 
+import java.security.Principal;
+import java.util.Map;
+
 import io.cleave.gateway.GatewayProperties;
 import io.cleave.messaging.MessageBus;
 import io.cleave.messaging.MessagingException;
+import io.cleave.rpc.CallContext;
+import io.cleave.rpc.Deadline;
 import io.cleave.status.Status;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -34,7 +40,7 @@ class ActController {
 	}
 
 	@PostMapping(path = "/act", produces = MediaType.APPLICATION_JSON_VALUE)
-	JsonNode act(@RequestBody(required = false) byte[] body) {
+	JsonNode act(@RequestBody(required = false) byte @Nullable [] body, @Nullable Principal principal) {
 		if (body == null || body.length == 0) {
 			throw new MessagingException(Status.INVALID_ARGUMENT, "The request body must be a JSON object; it is empty");
 		}
@@ -47,6 +53,9 @@ class ActController {
 			throw new MessagingException(Status.INVALID_ARGUMENT, "Malformed JSON" + NodeProblems.at(ex.getLocation())
 					+ ": " + ex.getOriginalMessage());
 		}
-		return bus.act(message, properties.requestTimeout());
+		// The handler runs on this thread: RPC calls it makes carry the authenticated caller on.
+		CallContext context = new CallContext(Deadline.after(properties.requestTimeout()),
+				principal == null ? CallContext.ANONYMOUS : principal.getName(), Map.of());
+		return context.run(() -> bus.act(message, properties.requestTimeout()));
 	}
 }

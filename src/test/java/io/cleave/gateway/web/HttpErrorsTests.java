@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,6 +28,9 @@ class HttpErrorsTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** Every request goes as an operator, so it reaches the route whose error it is about. */
+	private static final String OPERATOR = "Authorization: " + TestCallers.operatorAuthorization() + "\r\n";
+
 	@LocalServerPort
 	int port;
 
@@ -44,23 +48,25 @@ class HttpErrorsTests {
 
 	@Test
 	void aMalformedRequestLineIsAProblem() throws IOException {
-		assertProblem(RawHttp.exchange(port, "GET /act{} HTTP/1.1\r\nHost: localhost\r\nConnection: close"), 400);
-		assertProblem(RawHttp.exchange(port, "GE(T /act HTTP/1.1\r\nHost: localhost\r\nConnection: close"), 400);
-		assertProblem(RawHttp.exchange(port, "GET /act HTTP/1.1\r\nHost: localhost\r\nBad Header: x\r\nConnection: close"),
-				400);
+		assertProblem(RawHttp.exchange(port, "GET /act{} HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
+				+ "Connection: close"), 400);
+		assertProblem(RawHttp.exchange(port, "GE(T /act HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
+				+ "Connection: close"), 400);
+		assertProblem(RawHttp.exchange(port, "GET /act HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
+				+ "Bad Header: x\r\nConnection: close"), 400);
 	}
 
 	@Test
 	void anUnsupportedHttpVersionIs505() throws IOException {
-		JsonNode problem = assertProblem(RawHttp.exchange(port, "GET /act HTTP/1.2\r\nHost: localhost\r\nConnection: close"),
-				505);
+		JsonNode problem = assertProblem(RawHttp.exchange(port, "GET /act HTTP/1.2\r\nHost: localhost\r\n" + OPERATOR
+				+ "Connection: close"), 505);
 
 		assertThat(problem.path("detail").asString()).contains("HTTP version");
 	}
 
 	@Test
 	void oversizedHeadersAre431() throws IOException {
-		JsonNode problem = assertProblem(RawHttp.exchange(port, "GET /registry/services HTTP/1.1\r\nHost: localhost\r\n"
+		JsonNode problem = assertProblem(RawHttp.exchange(port, "GET /registry/services HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
 				+ "Connection: close\r\nX-Big: " + "a".repeat(20_000)), 431);
 
 		assertThat(problem.path("detail").asString()).contains("headers are too large");
@@ -142,15 +148,17 @@ class HttpErrorsTests {
 
 	@Test
 	void anUnacceptableAcceptIs406() throws IOException {
-		assertProblem(RawHttp.exchange(port, "GET /registry/services HTTP/1.1\r\nHost: localhost\r\nAccept: image/png\r\n"
+		assertProblem(RawHttp.exchange(port, "GET /registry/services HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
+				+ "Accept: image/png\r\n"
 				+ "Connection: close"), 406);
-		assertProblem(RawHttp.exchange(port, "POST /act HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n"
+		assertProblem(RawHttp.exchange(port, "POST /act HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
+				+ "Accept: text/html\r\n"
 				+ "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close", "{}".getBytes()), 406);
 	}
 
 	@Test
 	void aBrowserAskingForHtmlStillGetsAProblem() throws IOException {
-		RawHttp.Response response = RawHttp.exchange(port, "GET /nope HTTP/1.1\r\nHost: localhost\r\n"
+		RawHttp.Response response = RawHttp.exchange(port, "GET /nope HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
 				+ "Accept: text/html\r\nConnection: close");
 
 		assertProblem(response, 404);
@@ -159,7 +167,7 @@ class HttpErrorsTests {
 	@Test
 	void aDeclaredBodyOverTheLimitIs413BeforeItIsSent() throws IOException {
 		// Only the head goes out: the answer comes without the server waiting for (or buffering) the 2 MiB.
-		RawHttp.Response response = RawHttp.exchange(port, "POST /api/DB/Query HTTP/1.1\r\nHost: localhost\r\n"
+		RawHttp.Response response = RawHttp.exchange(port, "POST /api/DB/Query HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
 				+ "Content-Type: application/json\r\nContent-Length: " + 2 * 1024 * 1024 + "\r\nConnection: close");
 
 		JsonNode problem = assertProblem(response, 413);
@@ -172,7 +180,7 @@ class HttpErrorsTests {
 		byte[] chunk = ("{\"key\":\"" + "a".repeat(600 * 1024)).getBytes(StandardCharsets.US_ASCII);
 		byte[] body = chunked(chunk, chunk);
 
-		JsonNode problem = assertProblem(RawHttp.exchange(port, "POST /api/DB/Query HTTP/1.1\r\nHost: localhost\r\n"
+		JsonNode problem = assertProblem(RawHttp.exchange(port, "POST /api/DB/Query HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
 				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close", body), 413);
 
 		assertThat(problem.path("detail").asString()).contains("1048576 bytes");
@@ -183,7 +191,7 @@ class HttpErrorsTests {
 		String body = "{\"Pattern\":\"" + "x".repeat(100) + "\"}";
 
 		JsonNode declared = assertProblem(send("POST", "/act", "application/json", body), 413);
-		JsonNode chunked = assertProblem(RawHttp.exchange(port, "POST /act HTTP/1.1\r\nHost: localhost\r\n"
+		JsonNode chunked = assertProblem(RawHttp.exchange(port, "POST /act HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
 				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close",
 				chunked(body.getBytes(StandardCharsets.US_ASCII))), 413);
 
@@ -193,12 +201,14 @@ class HttpErrorsTests {
 	}
 
 	private RawHttp.Response get(String path) throws IOException {
-		return RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close");
+		return RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
+				+ "Connection: close");
 	}
 
 	private RawHttp.Response send(String method, String path, String contentType, String body) throws IOException {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		return RawHttp.exchange(port, method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
+		return RawHttp.exchange(port, method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
+				+ "Content-Type: " + contentType
 				+ "\r\nContent-Length: " + bytes.length + "\r\nConnection: close", bytes);
 	}
 

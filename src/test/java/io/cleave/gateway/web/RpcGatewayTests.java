@@ -11,6 +11,7 @@ import fixtures.rpc.Sleeper;
 import fixtures.rpc.SleeperService;
 
 import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
@@ -52,12 +53,12 @@ class RpcGatewayTests {
 		HttpResponse<String> response = post("/api/Sleeper/Sleep", "{\"millis\":1}");
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).isEqualTo("{\"millis\":1,\"caller\":\"anonymous\"}");
+		assertThat(response.body()).isEqualTo("{\"millis\":1,\"caller\":\"test-user\"}");
 	}
 
 	@Test
 	void takesAnEmptyBodyAsAnEmptyObject() throws Exception {
-		assertThat(post("/api/Sleeper/Sleep", "").body()).isEqualTo("{\"millis\":0,\"caller\":\"anonymous\"}");
+		assertThat(post("/api/Sleeper/Sleep", "").body()).isEqualTo("{\"millis\":0,\"caller\":\"test-user\"}");
 		assertProblem(post("/api/DB/Query", ""), 400, "INVALID_ARGUMENT", "key: must not be blank");
 	}
 
@@ -158,7 +159,7 @@ class RpcGatewayTests {
 	}
 
 	private HttpResponse<String> send(String path, String contentType, String body) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+		return http.send(TestCallers.asUser(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
 				.header("Content-Type", contentType)
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());

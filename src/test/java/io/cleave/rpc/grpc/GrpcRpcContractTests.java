@@ -45,6 +45,7 @@ import io.cleave.rpc.endpoint.ServiceCatalog;
 import io.cleave.status.StatusException;
 import io.cleave.testing.CleaveNode;
 import io.cleave.testing.CleaveProcess;
+import io.cleave.testing.TestCallers;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -246,14 +247,14 @@ class GrpcRpcContractTests extends RpcContract {
 	void eachServicesProtoFileIsServedOverHttpAndUnknownOnesAreAProblem() throws Exception {
 		String base = "http://127.0.0.1:" + server.context().getEnvironment().getProperty("local.server.port");
 		try (HttpClient http = HttpClient.newHttpClient()) {
-			HttpResponse<String> proto = http.send(HttpRequest.newBuilder(URI.create(base + "/rpc/proto/Contract.proto"))
+			HttpResponse<String> proto = http.send(TestCallers.asUser(HttpRequest.newBuilder(URI.create(base + "/rpc/proto/Contract.proto")))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(proto.statusCode()).isEqualTo(200);
 			assertThat(proto.body()).contains("syntax = \"proto3\";", "package cleave.contract;",
 					"service Contract {", "rpc Echo (Echo) returns (Echoed);", "repeated Item items = 2;",
 					"map<string, int64> counts = 3;", "google.protobuf.Timestamp at = 4;");
 
-			HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + "/rpc/proto/Nope.proto"))
+			HttpResponse<String> unknown = http.send(TestCallers.asUser(HttpRequest.newBuilder(URI.create(base + "/rpc/proto/Nope.proto")))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(unknown.statusCode()).isEqualTo(404);
 			assertThat(unknown.headers().firstValue("content-type")).hasValue("application/problem+json");

@@ -1,0 +1,277 @@
+package io.cleave.gateway.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACSigner;
+
+import io.cleave.gateway.web.ClientIdentity;
+import io.cleave.messaging.MessageBus;
+import io.cleave.messaging.Registration;
+import io.cleave.rpc.CallContext;
+import io.cleave.testing.FreshDataDirectory;
+import io.cleave.testing.TestCallers;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A node in the default (local) profile with the test configuration: HS256 bearer tokens, an operator with HTTP Basic,
+ * two API keys, and two configured route rules. The security matrix over every protected route family, then each
+ * other way in.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"cleave.registry.etcd-api.port=0",
+		"cleave.gateway.security.routes[0].path=/api/Audit/**",
+		"cleave.gateway.security.routes[0].roles=auditor",
+		"cleave.gateway.security.routes[1].path=/api/Open/**",
+		"cleave.gateway.security.routes[1].access=public" })
+class LocalNodeSecurityTests {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final SecurityMatrix.Keys KEYS;
+
+	static {
+		try {
+			KEYS = new SecurityMatrix.Keys(JWSAlgorithm.HS256,
+					new MACSigner(TestCallers.JWT_SECRET.getBytes(StandardCharsets.UTF_8)),
+					new MACSigner("another-secret-of-at-least-thirty-two-bytes".getBytes(StandardCharsets.UTF_8)), null);
+		}
+		catch (Exception ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private static Registration whoAmI;
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void freshDataDirectory(DynamicPropertyRegistry registry) {
+		FreshDataDirectory.register(registry, "cleave-security-local-");
+	}
+
+	@BeforeAll
+	static void handlers(@Autowired MessageBus bus) {
+		// What a handler behind /act sees as its caller: what RPC calls it makes carry on.
+		whoAmI = bus.handle("role:security-test,cmd:whoami", message -> JSON.createObjectNode()
+				.put("caller", CallContext.current() == null ? "none" : CallContext.current().caller()));
+	}
+
+	@AfterAll
+	static void release() {
+		whoAmI.close();
+	}
+
+	static Stream<Arguments> matrix() {
+		// No RSA key here to confuse with: that case runs against the RS256 node.
+		return SecurityMatrix.trials(SecurityMatrix.FAMILIES, Set.of(SecurityMatrix.Case.HS_RS_CONFUSION));
+	}
+
+	@ParameterizedTest(name = "{1} on {0}")
+	@MethodSource("matrix")
+	void everyProtectedRouteFamilyAnswersEachTokenAsItShould(SecurityMatrix.Family family, SecurityMatrix.Case trial)
+			throws Exception {
+		SecurityMatrix.check(port, KEYS, family, trial);
+	}
+
+	@Test
+	void healthIsPublicAndTheRestOfActuatorIsNot() throws Exception {
+		assertThat(send(get("/actuator/health")).statusCode()).isEqualTo(200);
+		assertThat(send(get("/actuator/health/liveness")).statusCode()).isEqualTo(200);
+		assertThat(send(get("/actuator/prometheus")).statusCode()).isEqualTo(401);
+		assertThat(send(TestCallers.asOperator(get("/actuator/prometheus"))).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void aPathNoRuleNamesNeedsAnAuthenticatedCaller() throws Exception {
+		assertThat(send(get("/nowhere")).statusCode()).isEqualTo(401);
+		assertThat(send(TestCallers.asUser(get("/nowhere"))).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void aRouteDeclaredPublicNeedsNoCredentials() throws Exception {
+		HttpResponse<String> response = send(post("/api/Open/Nothing", "{}"));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(404); // reached the RPC route: no such service
+	}
+
+	@Test
+	void apiDocsAndSwaggerUiArePublicOnALocalNode() throws Exception {
+		for (String path : List.of("/v3/api-docs", "/swagger-ui/index.html", "/swagger-ui.html")) {
+			assertThat(send(get(path)).statusCode()).as(path).isNotIn(401, 403);
+		}
+	}
+
+	@Test
+	void anOperatorSignsInWithHttpBasic() throws Exception {
+		HttpResponse<String> response = send(get("/registry/services")
+				.header("Authorization", TestCallers.basic(TestCallers.OPERATOR, TestCallers.OPERATOR_PASSWORD)));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Set-Cookie")).as("stateless: no session").isEmpty();
+	}
+
+	@Test
+	void aWrongBasicPasswordIs401WithBothChallenges() throws Exception {
+		HttpResponse<String> response = send(get("/registry/services")
+				.header("Authorization", TestCallers.basic(TestCallers.OPERATOR, "not-the-password")));
+
+		JsonNode problem = assertProblem(response, 401);
+		assertThat(problem.path("detail").asString()).isEqualTo("the HTTP Basic user name or password is not valid");
+		assertThat(response.headers().allValues("WWW-Authenticate"))
+				.anyMatch(challenge -> challenge.startsWith("Basic realm=\"cleave\""))
+				.anyMatch(challenge -> challenge.startsWith("Bearer realm=\"cleave\""));
+	}
+
+	@Test
+	void anApiKeyAuthenticatesAServiceAccountWithItsRoles() throws Exception {
+		HttpResponse<String> call = send(post("/api/Nope/Nothing", "{}").header("X-API-Key", TestCallers.SERVICE_API_KEY));
+		HttpResponse<String> registry = send(get("/registry/services").header("X-API-Key", TestCallers.SERVICE_API_KEY));
+		HttpResponse<String> monitor = send(get("/registry/services").header("X-API-Key", TestCallers.MONITOR_API_KEY));
+
+		assertThat(call.statusCode()).as(call.body()).isEqualTo(404);
+		assertThat(assertProblem(registry, 403).path("detail").asString())
+				.isEqualTo("this route needs the role 'operator'; test-service has none of them");
+		assertThat(monitor.statusCode()).as(monitor.body()).isEqualTo(200);
+	}
+
+	@Test
+	void anUnknownApiKeyIs401() throws Exception {
+		HttpResponse<String> response = send(get("/registry/services").header("X-API-Key", "ck_guessed"));
+
+		assertThat(assertProblem(response, 401).path("detail").asString())
+				.isEqualTo("the X-API-Key is not a key this node knows");
+	}
+
+	@Test
+	void anApiKeyBesideABearerTokenIsRefused() throws Exception {
+		HttpResponse<String> response = send(TestCallers.asOperator(get("/registry/services"))
+				.header("X-API-Key", TestCallers.SERVICE_API_KEY));
+
+		assertThat(assertProblem(response, 401).path("detail").asString()).contains("one credential per request");
+	}
+
+	@Test
+	void theAuthenticatedCallerIsTheClientIdentity() throws Exception {
+		assertThat(send(get("/test/identity").header("X-API-Key", TestCallers.SERVICE_API_KEY)).body())
+				.isEqualTo("test-service");
+		assertThat(send(TestCallers.asUser(get("/test/identity"))).body()).isEqualTo("test-user");
+		assertThat(send(get("/test/identity")
+				.header("Authorization", TestCallers.basic(TestCallers.OPERATOR, TestCallers.OPERATOR_PASSWORD))).body())
+				.isEqualTo(TestCallers.OPERATOR);
+	}
+
+	@Test
+	void actCarriesTheAuthenticatedCallerIntoTheCallContext() throws Exception {
+		HttpResponse<String> response = send(TestCallers.asUser(post("/act",
+				"{\"role\":\"security-test\",\"cmd\":\"whoami\"}")));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(JSON.readTree(response.body()).path("caller").asString()).isEqualTo("test-user");
+	}
+
+	@Test
+	void aUrlThatCouldDodgePathRulesIsRefusedAsAProblem() throws Exception {
+		for (String path : List.of("/registry;x=1/services", "/api/Open/..;/../registry/services")) {
+			HttpResponse<String> response = send(TestCallers.asUser(get(path)));
+			assertThat(assertProblem(response, 400).path("detail").asString()).as(path).contains("refused");
+		}
+	}
+
+	@Test
+	void aCorsPreflightIsAnsweredBeforeAuthenticationWhenCorsIsConfigured() throws Exception {
+		HttpResponse<String> preflight = send(get("/api/Nope/Nothing")
+				.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+				.header("Origin", "https://shop.example")
+				.header("Access-Control-Request-Method", "POST"));
+
+		assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(200);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://shop.example");
+	}
+
+	@Test
+	void bootCreatesNoDefaultUser(@Autowired ApplicationContext context) {
+		assertThat(context.getBeansOfType(UserDetailsService.class)).isEmpty();
+	}
+
+	private HttpRequest.Builder get(String path) {
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(10));
+	}
+
+	private HttpRequest.Builder post(String path, String body) {
+		return get(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static JsonNode assertProblem(HttpResponse<String> response, int status) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = JSON.readTree(response.body());
+		assertThat(problem.path("status").asInt()).isEqualTo(status);
+		assertThat(response.body()).doesNotContain("Exception", "org.springframework");
+		return problem;
+	}
+
+	/** Answers with the request's client identity, as every gateway concern sees it. */
+	@TestConfiguration(proxyBeanMethods = false)
+	@RestController
+	static class IdentityEndpoint {
+
+		@GetMapping("/test/identity")
+		String identity(HttpServletRequest request) {
+			return ClientIdentity.of(request);
+		}
+
+		/** CORS settings under the name the security chain looks for (the gateway's CORS configuration provides it). */
+		@Bean(SecurityConfiguration.CORS)
+		CorsConfigurationSource corsConfigurationSource() {
+			CorsConfiguration cors = new CorsConfiguration();
+			cors.addAllowedOrigin("https://shop.example");
+			cors.addAllowedMethod("POST");
+			UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+			source.registerCorsConfiguration("/api/**", cors);
+			return source;
+		}
+	}
+}
