@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.HttpServer;
 
 import fixtures.tracing.TraceRecorder;
 import fixtures.tracing.TracingProbes;
@@ -25,17 +32,23 @@ import io.cleave.testing.CleaveNode;
 import io.cleave.testing.CleaveProcess;
 import io.cleave.testing.FreshDataDirectory;
 import io.cleave.testing.TestCallers;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.ReceiverContext;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
+import org.springframework.web.client.RestClient;
 
 /**
  * One trace from the HTTP edge to everything a request sets off: an edge node serving HTTP calls its RPC handler in
  * process, which calls a service of a second node over gRPC and sends a message whose handler runs after the
- * outbox; {@code /act} handlers too. Every one of them, and the access log line, sees the caller's trace id.
+ * outbox; {@code /act} handlers too. Every one of them, and the access log line, sees the caller's trace id; outgoing
+ * HTTP made with Boot's {@code RestClient.Builder} (what proxy routes use) carries it on.
  */
 class TracePropagationTests {
 
@@ -122,6 +135,33 @@ class TracePropagationTests {
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(TraceRecorder.seen()).containsExactly(Map.entry("act handler", TRACE_ID));
+	}
+
+	@Test
+	void outgoingHttpFromBootsRestClientCarriesTheTrace() throws Exception {
+		BlockingQueue<String> received = new LinkedBlockingQueue<>();
+		HttpServer upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		upstream.createContext("/", exchange -> {
+			received.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
+			exchange.sendResponseHeaders(204, -1);
+			exchange.close();
+		});
+		upstream.start();
+		try {
+			RestClient client = edge.bean(RestClient.Builder.class).build();
+			ReceiverContext<Map<String, String>> request = new ReceiverContext<>(Map::get, Kind.SERVER);
+			request.setCarrier(Map.of("traceparent", TRACEPARENT)); // as the edge receives a request
+			Observation.createNotStarted("test.request", () -> request, edge.bean(ObservationRegistry.class))
+					.observe(() -> client.get()
+							.uri("http://127.0.0.1:" + upstream.getAddress().getPort() + "/upstream")
+							.retrieve()
+							.toBodilessEntity());
+
+			assertThat(received.poll(5, TimeUnit.SECONDS)).startsWith("00-" + TRACE_ID + "-");
+		}
+		finally {
+			upstream.stop(0);
+		}
 	}
 
 	private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {

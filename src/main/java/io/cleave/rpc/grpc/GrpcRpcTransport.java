@@ -54,7 +54,8 @@ final class GrpcRpcTransport implements RpcTransport {
 
 	@Override
 	public Object invoke(MethodDescriptor method, Object request, CallContext context) {
-		if (observations.isNoop()) {
+		if (observations.isNoop() || observations.getCurrentObservation() == null) {
+			// Outside any observed work the call's metadata is all the trace there is: passed on as it came.
 			return invoke(method, request, context, GrpcCalls.headers(context));
 		}
 		// The tracer writes the current trace context (this client span) into the headers, replacing what the call's
