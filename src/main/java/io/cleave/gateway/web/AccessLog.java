@@ -33,6 +33,9 @@ final class AccessLog extends OncePerRequestFilter {
 	/** Trace id of a request whose trace is unknown (no tracer, no valid {@code traceparent}). */
 	static final String NO_TRACE = "-";
 
+	/** Route of a request no route matched (refused by a filter first, or unknown). */
+	static final String NO_ROUTE = "-";
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
@@ -61,14 +64,14 @@ final class AccessLog extends OncePerRequestFilter {
 		String trace = traceId(request);
 		LoggingEventBuilder line = log.atInfo()
 				.addKeyValue("method", request.getMethod())
-				.addKeyValue("route", route == null ? NO_TRACE : route)
+				.addKeyValue("route", route == null ? NO_ROUTE : route)
 				.addKeyValue("path", request.getRequestURI())
 				.addKeyValue("status", status)
 				.addKeyValue("duration_ms", duration)
 				.addKeyValue("client", client)
 				.addKeyValue("trace_id", trace);
 		line.log("method={} route={} path={} status={} duration_ms={} client={} trace_id={}", request.getMethod(),
-				quoted(route == null ? NO_TRACE : route), quoted(request.getRequestURI()), status, duration,
+				quoted(route == null ? NO_ROUTE : route), quoted(request.getRequestURI()), status, duration,
 				quoted(client), trace);
 	}
 
