@@ -14,8 +14,10 @@ import io.cleave.registry.ServiceRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
@@ -59,9 +61,10 @@ class BusConfiguration {
 			LocalQueues queues, QueueStates states, PatternTable table, ProcessedMessages processed,
 			DeadLetterStore deadLetters,
 			SimpleAsyncTaskScheduler messagingConsumerExecutor, PlatformTransactionManager transactions,
-			MeterRegistry meters, MessagingProperties properties) {
+			MeterRegistry meters, ObjectProvider<ObservationRegistry> observations, MessagingProperties properties) {
 		var services = new LocalQueue.Services(messages, properties, new TransactionTemplate(transactions), processed,
-				deadLetters, outbox, messagingConsumerExecutor, messagingConsumerExecutor, meters);
+				deadLetters, outbox, messagingConsumerExecutor, messagingConsumerExecutor, meters,
+				new MessageTracing(observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
 		return new DurableMessageBus(messages, transport, outbox, relay, queues, states, table, services, properties);
 	}
 

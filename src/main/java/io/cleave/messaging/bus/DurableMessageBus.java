@@ -55,6 +55,8 @@ final class DurableMessageBus implements MessageBus, MessageQueues, AutoCloseabl
 
 	private final PatternTable table;
 
+	private final MessageTracing tracing;
+
 	/** This node's handlers: routed by at once, while the registry's table catches up with them. */
 	private final PatternRouter<Pattern> patterns = PatternRouter.create();
 
@@ -71,12 +73,15 @@ final class DurableMessageBus implements MessageBus, MessageQueues, AutoCloseabl
 		this.states = states;
 		this.services = services;
 		this.actTimeout = properties.actTimeout();
+		this.tracing = services.tracing();
 	}
 
 	@Override
 	public JsonNode act(Object message, Duration deadline) {
 		ObjectNode body = messages.toObject(message);
-		return transport.request(new Envelope(MessageId.random(), route(body), null, body), deadline);
+		String queue = route(body);
+		return tracing.producing("act", queue,
+				headers -> transport.request(new Envelope(MessageId.random(), queue, null, body, headers), deadline));
 	}
 
 	@Override
@@ -97,22 +102,27 @@ final class DurableMessageBus implements MessageBus, MessageQueues, AutoCloseabl
 	@Override
 	public MessageId send(MessageId id, Object message) {
 		ObjectNode body = messages.toObject(message);
-		enqueue(List.of(new Envelope(id, route(body), null, body)));
-		return id;
+		String queue = route(body);
+		return tracing.producing("send", queue, headers -> {
+			enqueue(List.of(new Envelope(id, queue, null, body, headers)));
+			return id;
+		});
 	}
 
 	@Override
 	public MessageId publish(String topic, Object message) {
 		ObjectNode body = messages.toObject(message);
 		MessageId id = MessageId.random();
-		List<Envelope> copies = subscribers.getOrDefault(topic, Set.of()).stream()
-				.sorted()
-				.map(queue -> new Envelope(id, queue, topic, body))
-				.toList();
-		if (!copies.isEmpty()) {
-			enqueue(copies);
-		}
-		return id;
+		return tracing.producing("publish", topic, headers -> {
+			List<Envelope> copies = subscribers.getOrDefault(topic, Set.of()).stream()
+					.sorted()
+					.map(queue -> new Envelope(id, queue, topic, body, headers))
+					.toList();
+			if (!copies.isEmpty()) {
+				enqueue(copies);
+			}
+			return id;
+		});
 	}
 
 	@Override

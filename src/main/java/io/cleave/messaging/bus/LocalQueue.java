@@ -74,7 +74,7 @@ final class LocalQueue {
 	/** What every queue of a node shares. */
 	record Services(Messages messages, MessagingProperties properties, TransactionTemplate transactions,
 			ProcessedMessages processed, DeadLetterStore deadLetters, Outbox outbox, TaskExecutor executor,
-			TaskScheduler scheduler, MeterRegistry meters) {
+			TaskScheduler scheduler, MeterRegistry meters, MessageTracing tracing) {
 	}
 
 	String name() {
@@ -149,7 +149,8 @@ final class LocalQueue {
 		}
 		long start = System.nanoTime();
 		try {
-			Object reply = Deadlines.within(deadline, name, () -> consumer.handler.handle(envelope.message()));
+			Object reply = Deadlines.within(deadline, name, () -> services.tracing().consuming(envelope, "act",
+					() -> consumer.handler.handle(envelope.message())));
 			JsonNode json = services.messages().toReply(reply);
 			meters.actSucceeded.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			return json;
@@ -210,7 +211,7 @@ final class LocalQueue {
 				services.transactions().executeWithoutResult(transaction -> {
 					if (services.processed().markProcessed(name, envelope.id())) {
 						try {
-							handler.handle(envelope.message());
+							services.tracing().consuming(envelope, "queue", () -> handler.handle(envelope.message()));
 						}
 						catch (RuntimeException ex) {
 							throw ex;

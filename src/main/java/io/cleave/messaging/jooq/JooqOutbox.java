@@ -7,6 +7,7 @@ import static org.jooq.impl.DSL.select;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +18,9 @@ import io.cleave.messaging.bus.Messages;
 import io.cleave.messaging.bus.Outbox;
 import io.cleave.messaging.transport.Envelope;
 
+import org.jspecify.annotations.Nullable;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep5;
+import org.jooq.InsertValuesStep6;
 
 import io.cleave.messaging.jooq.schema.tables.records.MessagingOutboxRecord;
 
@@ -37,15 +39,17 @@ final class JooqOutbox implements Outbox {
 	@Override
 	public void append(List<Envelope> envelopes) {
 		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-		InsertValuesStep5<MessagingOutboxRecord, UUID, String, String, String, OffsetDateTime> insert = dsl
+		InsertValuesStep6<MessagingOutboxRecord, UUID, String, String, String, OffsetDateTime, String> insert = dsl
 				.insertInto(MESSAGING_OUTBOX, MESSAGING_OUTBOX.MESSAGE_ID, MESSAGING_OUTBOX.QUEUE,
-						MESSAGING_OUTBOX.TOPIC, MESSAGING_OUTBOX.BODY, MESSAGING_OUTBOX.CREATED_AT);
+						MESSAGING_OUTBOX.TOPIC, MESSAGING_OUTBOX.BODY, MESSAGING_OUTBOX.CREATED_AT,
+						MESSAGING_OUTBOX.HEADERS);
 		String body = null;
 		for (Envelope envelope : envelopes) {
 			// publish's copies share one message: serialize it once
 			body = body != null && envelopes.getFirst().message() == envelope.message() ? body
 					: messages.write(envelope.message());
-			insert = insert.values(envelope.id().value(), envelope.queue(), envelope.topic(), body, now);
+			insert = insert.values(envelope.id().value(), envelope.queue(), envelope.topic(), body, now,
+					writeHeaders(envelope.headers()));
 		}
 		insert.execute();
 	}
@@ -68,12 +72,25 @@ final class JooqOutbox implements Outbox {
 			return List.of();
 		}
 		return dsl.select(MESSAGING_OUTBOX.SEQ, MESSAGING_OUTBOX.MESSAGE_ID, MESSAGING_OUTBOX.QUEUE,
-						MESSAGING_OUTBOX.TOPIC, MESSAGING_OUTBOX.BODY)
+						MESSAGING_OUTBOX.TOPIC, MESSAGING_OUTBOX.BODY, MESSAGING_OUTBOX.HEADERS)
 				.from(MESSAGING_OUTBOX)
 				.where(MESSAGING_OUTBOX.CLAIM_TOKEN.eq(token))
 				.orderBy(MESSAGING_OUTBOX.SEQ)
 				.fetch(row -> new Queued(row.value1(), new Envelope(new MessageId(row.value2()), row.value3(),
-						row.value4(), messages.read(row.value5()))));
+						row.value4(), messages.read(row.value5()), readHeaders(row.value6()))));
+	}
+
+	private @Nullable String writeHeaders(Map<String, String> headers) {
+		return headers.isEmpty() ? null : messages.mapper().writeValueAsString(headers);
+	}
+
+	private Map<String, String> readHeaders(@Nullable String headers) {
+		if (headers == null) {
+			return Map.of();
+		}
+		Map<String, String> read = new HashMap<>();
+		messages.read(headers).properties().forEach(header -> read.put(header.getKey(), header.getValue().asString()));
+		return read;
 	}
 
 	@Override

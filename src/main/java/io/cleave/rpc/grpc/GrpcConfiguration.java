@@ -9,6 +9,7 @@ import io.cleave.rpc.RpcProperties;
 import io.cleave.rpc.endpoint.LocalEndpoints;
 import io.cleave.rpc.endpoint.RpcTransport;
 import io.cleave.rpc.endpoint.ServiceCatalog;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.info.BuildProperties;
@@ -54,8 +55,10 @@ class GrpcConfiguration {
 	}
 
 	@Bean
-	RpcTransport grpcRpcTransport(GrpcMethods methods, RemoteInstances instances, RpcProperties rpc) {
-		return new GrpcRpcTransport(methods, instances, rpc.maxAttempts());
+	RpcTransport grpcRpcTransport(GrpcMethods methods, RemoteInstances instances, RpcProperties rpc,
+			ObjectProvider<ObservationRegistry> observations) {
+		return new GrpcRpcTransport(methods, instances, rpc.maxAttempts(),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

@@ -12,8 +12,14 @@ import io.cleave.rpc.endpoint.RpcTransport;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 import io.grpc.CallOptions;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries calls to services hosted on other nodes over gRPC: picks an instance ({@link RemoteInstances}), sends the
@@ -24,6 +30,9 @@ import io.grpc.stub.ClientCalls;
  */
 final class GrpcRpcTransport implements RpcTransport {
 
+	/** Name of the observation (client span) around each call sent; the callee continues its trace. */
+	static final String OBSERVATION = "cleave.rpc.client";
+
 	/** The pause before trying an instance again, times the attempts so far. */
 	private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
 
@@ -33,14 +42,57 @@ final class GrpcRpcTransport implements RpcTransport {
 
 	private final int maxAttempts;
 
-	GrpcRpcTransport(GrpcMethods methods, RemoteInstances instances, int maxAttempts) {
+	private final ObservationRegistry observations;
+
+	GrpcRpcTransport(GrpcMethods methods, RemoteInstances instances, int maxAttempts,
+			ObservationRegistry observations) {
 		this.methods = methods;
 		this.instances = instances;
 		this.maxAttempts = maxAttempts;
+		this.observations = observations;
 	}
 
 	@Override
 	public Object invoke(MethodDescriptor method, Object request, CallContext context) {
+		if (observations.isNoop() || observations.getCurrentObservation() == null) {
+			// Outside any observed work the call's metadata is all the trace there is: passed on as it came.
+			return invoke(method, request, context, GrpcCalls.headers(context));
+		}
+		// The tracer writes the current trace context (this client span) into the headers, replacing what the call's
+		// metadata carried in from an earlier hop, so the callee's span becomes this span's child.
+		Metadata headers = GrpcCalls.headers(context);
+		SenderContext<Metadata> sender = new SenderContext<>(GrpcRpcTransport::putHeader, Kind.CLIENT);
+		sender.setCarrier(headers);
+		Observation observation = Observation.createNotStarted(OBSERVATION, () -> sender, observations)
+				.contextualName(method.fullName())
+				.lowCardinalityKeyValue("rpc.system", "grpc")
+				.lowCardinalityKeyValue("rpc.service", method.service())
+				.lowCardinalityKeyValue("rpc.method", method.name())
+				.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			Object response = invoke(method, request, context, headers);
+			observation.lowCardinalityKeyValue("rpc.status", Status.OK.name());
+			return response;
+		}
+		catch (RuntimeException | Error failure) {
+			observation.lowCardinalityKeyValue("rpc.status", Status.of(failure).name());
+			observation.error(failure);
+			throw failure;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private static void putHeader(@Nullable Metadata headers, String name, String value) {
+		if (headers != null) {
+			Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+			headers.removeAll(key);
+			headers.put(key, value);
+		}
+	}
+
+	private Object invoke(MethodDescriptor method, Object request, CallContext context, Metadata headers) {
 		io.grpc.MethodDescriptor<Object, Object> grpcMethod = methods.grpc(method);
 		int attempts = maxAttempts;
 		Set<String> tried = Set.of();
@@ -59,7 +111,7 @@ final class GrpcRpcTransport implements RpcTransport {
 			}
 			Object response;
 			try {
-				response = call(remote, grpcMethod, request, context, remaining);
+				response = call(remote, grpcMethod, request, headers, remaining);
 			}
 			catch (StatusRuntimeException status) {
 				failure = GrpcCalls.toException(status, method.method().getDeclaringClass().getClassLoader(),
@@ -81,13 +133,13 @@ final class GrpcRpcTransport implements RpcTransport {
 	}
 
 	private Object call(RemoteInstances.Remote remote, io.grpc.MethodDescriptor<Object, Object> grpcMethod,
-			Object request, CallContext context, long remainingNanos) {
+			Object request, Metadata headers, long remainingNanos) {
 		long start = System.nanoTime();
 		remote.outstanding.incrementAndGet();
 		try {
 			Object response = ClientCalls.blockingUnaryCall(remote.channel(), grpcMethod, CallOptions.DEFAULT
 					.withDeadlineAfter(remainingNanos, TimeUnit.NANOSECONDS)
-					.withOption(GrpcCalls.HEADERS, GrpcCalls.headers(context)), request);
+					.withOption(GrpcCalls.HEADERS, headers), request);
 			remote.breaker().onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			return response;
 		}

@@ -1,0 +1,127 @@
+package io.cleave.gateway.web;
+
+import java.io.IOException;
+import java.util.Locale;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.micrometer.tracing.handler.TracingObservationHandler.TracingContext;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.filter.ServerHttpObservationFilter;
+
+/**
+ * One line per request on the {@value #LOGGER} logger, written once the whole filter chain returned (so rejections by
+ * authentication, rate and body limits are logged too): method, route template, path, status, duration, client
+ * identity and trace id — as {@code key=value} text and as key-value pairs for structured log formats. Bodies,
+ * headers and query strings are never logged: they may carry credentials.
+ */
+final class AccessLog extends OncePerRequestFilter {
+
+	/** The logger of access lines, for operators to route (to a file, or off) on its own. */
+	static final String LOGGER = "io.cleave.gateway.access";
+
+	private static final Logger log = LoggerFactory.getLogger(LOGGER);
+
+	/** Trace id of a request whose trace is unknown (no tracer, no valid {@code traceparent}). */
+	static final String NO_TRACE = "-";
+
+	/** Route of a request no route matched (refused by a filter first, or unknown). */
+	static final String NO_ROUTE = "-";
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (!log.isInfoEnabled()) {
+			chain.doFilter(request, response);
+			return;
+		}
+		long start = System.nanoTime();
+		int failed = 0;
+		try {
+			chain.doFilter(request, response);
+		}
+		catch (IOException | ServletException | RuntimeException | Error failure) {
+			failed = HttpServletResponse.SC_INTERNAL_SERVER_ERROR; // the container answers 500 once it gets this
+			throw failure;
+		}
+		finally {
+			log(request, failed != 0 ? failed : response.getStatus(), System.nanoTime() - start);
+		}
+	}
+
+	private static void log(HttpServletRequest request, int status, long nanos) {
+		String route = GatewayRoutes.template(request);
+		String duration = String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+		String client = ClientIdentity.of(request);
+		String trace = traceId(request);
+		LoggingEventBuilder line = log.atInfo()
+				.addKeyValue("method", request.getMethod())
+				.addKeyValue("route", route == null ? NO_ROUTE : route)
+				.addKeyValue("path", request.getRequestURI())
+				.addKeyValue("status", status)
+				.addKeyValue("duration_ms", duration)
+				.addKeyValue("client", client)
+				.addKeyValue("trace_id", trace);
+		line.log("method={} route={} path={} status={} duration_ms={} client={} trace_id={}", request.getMethod(),
+				quoted(route == null ? NO_ROUTE : route), quoted(request.getRequestURI()), status, duration,
+				quoted(client), trace);
+	}
+
+	/**
+	 * The request's trace id: that of the server span Spring's observation filter (just inside this one) opened, else
+	 * an incoming {@code traceparent}'s, else {@value #NO_TRACE}.
+	 */
+	static String traceId(HttpServletRequest request) {
+		TracingContext tracing = ServerHttpObservationFilter.findObservationContext(request)
+				.<TracingContext>map(context -> context.get(TracingContext.class))
+				.orElse(null);
+		if (tracing != null && tracing.getSpan() != null) {
+			String id = tracing.getSpan().context().traceId();
+			if (!id.isEmpty()) {
+				return id;
+			}
+		}
+		return traceIdOf(request.getHeader("traceparent"));
+	}
+
+	/** The trace id of a W3C {@code traceparent} ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or {@value #NO_TRACE}. */
+	static String traceIdOf(@Nullable String traceparent) {
+		if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-'
+				|| traceparent.charAt(35) != '-') {
+			return NO_TRACE;
+		}
+		String id = traceparent.substring(3, 35);
+		return id.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f') && !id.equals("0".repeat(32))
+				? id : NO_TRACE;
+	}
+
+	/** A value as logfmt writes it: bare when it needs no quotes, else quoted with {@code "} and {@code \} escaped. */
+	static String quoted(String value) {
+		boolean bare = !value.isEmpty() && value.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '"' && c != '\\'
+				&& c != '=');
+		if (bare) {
+			return value;
+		}
+		StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');
+		value.codePoints().forEach(c -> {
+			if (c == '"' || c == '\\') {
+				quoted.append('\\').appendCodePoint(c);
+			}
+			else if (c < ' ' || c == 0x7f) {
+				quoted.append(String.format(Locale.ROOT, "\\u%04x", c)); // no forged lines from a crafted path
+			}
+			else {
+				quoted.appendCodePoint(c);
+			}
+		});
+		return quoted.append('"').toString();
+	}
+}
