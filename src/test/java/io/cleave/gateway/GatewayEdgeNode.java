@@ -6,9 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import io.cleave.registry.ServiceRegistry;
 import io.cleave.testing.FreshDataDirectory;
 import io.cleave.testing.TestCallers;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,6 +29,9 @@ abstract class GatewayEdgeNode {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	ServiceRegistry registry;
 
 	@DynamicPropertySource
 	static void freshDataDirectory(DynamicPropertyRegistry registry) {

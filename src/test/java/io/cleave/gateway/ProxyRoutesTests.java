@@ -1,20 +1,20 @@
 package io.cleave.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
 import io.cleave.gateway.Upstream.Behaviour;
 import io.cleave.registry.ServiceInstance;
-import io.cleave.registry.ServiceRegistry;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,9 +28,6 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	@Autowired
-	ServiceRegistry registry;
-
 	@Test
 	void reachesAnInstanceWithThePrefixStripped() throws Exception {
 		try (Upstream catalog = Upstream.start(registry, "catalog", "catalog-1", Behaviour.ANSWER)) {
@@ -39,6 +36,20 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.body()).isEqualTo("catalog-1 /items/7?sort=price");
 			assertThat(catalog.hits()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void passesRequestBodiesThroughAsSentFormsIncluded() throws Exception {
+		try (Upstream catalog = Upstream.start(registry, "catalog", "catalog-1", Behaviour.ANSWER)) {
+			HttpResponse<String> json = send(request("/catalog/items").header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"tea\"}")));
+			HttpResponse<String> form = send(request("/catalog/items")
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString("name=tea&price=3")));
+
+			assertThat(json.body()).isEqualTo("catalog-1 /items {\"name\":\"tea\"}");
+			assertThat(form.body()).isEqualTo("catalog-1 /items name=tea&price=3");
 		}
 	}
 
@@ -60,6 +71,26 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 			assertThat(first.hits()).isPositive();
 			assertThat(second.hits()).isPositive();
 			assertThat(first.hits() + second.hits()).isEqualTo(10);
+		}
+	}
+
+	@Test
+	void sendsNothingToInstancesWithoutAnHttpAddressOrWithoutWeight() throws Exception {
+		int closedPort = closedPort();
+		registry.registerWithNode(new ServiceInstance("catalog", "grpc-only",
+				Map.of("grpc", URI.create("http://127.0.0.1:" + closedPort)), null, null, 100, Map.of()));
+		registry.registerWithNode(new ServiceInstance("catalog", "drained",
+				Map.of("http", URI.create("http://127.0.0.1:" + closedPort)), null, null, 0, Map.of()));
+		try (Upstream catalog = Upstream.start(registry, "catalog", "catalog-2", Behaviour.ANSWER)) {
+			await().until(() -> registry.instances("catalog").size() == 3);
+
+			for (int i = 0; i < 4; i++) {
+				assertThat(get("/catalog/x").body()).isEqualTo("catalog-2 /x");
+			}
+		}
+		finally {
+			registry.deregister("catalog", "grpc-only");
+			registry.deregister("catalog", "drained");
 		}
 	}
 
@@ -110,14 +141,11 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 
 	@Test
 	void answers503WhenTheInstanceCannotBeReached() throws Exception {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+		int closedPort = closedPort();
 		registry.registerWithNode(new ServiceInstance("unreachable", "gone-1",
 				Map.of("http", URI.create("http://127.0.0.1:" + closedPort)), null, null, 100, Map.of()));
 		try {
-			org.awaitility.Awaitility.await().until(() -> !registry.instances("unreachable").isEmpty());
+			await().until(() -> !registry.instances("unreachable").isEmpty());
 
 			JsonNode problem = assertProblem(get("/unreachable/x"), 503);
 			assertThat(problem.path("detail").asString()).isEqualTo(
@@ -133,6 +161,13 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 		JsonNode problem = assertProblem(get("/nowhere/x"), 503);
 
 		assertThat(problem.path("detail").asString()).contains("nowhere");
+	}
+
+	/** A loopback port nobody listens on. */
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
 	}
 
 	static JsonNode assertProblem(HttpResponse<String> response, int status) throws IOException {

@@ -27,7 +27,7 @@ import io.cleave.registry.ServiceRegistry;
 final class Upstream implements AutoCloseable {
 
 	enum Behaviour {
-		/** 200 with {@code <id> <path>?<query>}. */
+		/** 200 with {@code <id> <path>?<query>}, and the request body after a space if there is one. */
 		ANSWER,
 		/** 500 every time. */
 		FAIL,
@@ -80,8 +80,9 @@ final class Upstream implements AutoCloseable {
 			switch (behaviour) {
 				case ANSWER -> {
 					String query = exchange.getRequestURI().getRawQuery();
-					byte[] body = (id + " " + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query))
-							.getBytes(StandardCharsets.UTF_8);
+					String sent = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+					byte[] body = (id + " " + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query)
+							+ (sent.isEmpty() ? "" : " " + sent)).getBytes(StandardCharsets.UTF_8);
 					exchange.getResponseHeaders().set("Content-Type", "text/plain");
 					exchange.sendResponseHeaders(200, body.length);
 					exchange.getResponseBody().write(body);

@@ -94,12 +94,6 @@ final class RateLimiter extends OncePerRequestFilter {
 				+ retryAfter + " s");
 	}
 
-	/** Filters run for error dispatches too; the error page answers a request that was already counted. */
-	@Override
-	protected boolean shouldNotFilterErrorDispatch() {
-		return true;
-	}
-
 	private @Nullable Rule ruleFor(HttpServletRequest request) {
 		PathContainer path = PathContainer.parsePath(request.getRequestURI().substring(request.getContextPath().length()));
 		for (Rule rule : rules) {

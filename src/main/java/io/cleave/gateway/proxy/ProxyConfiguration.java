@@ -3,12 +3,16 @@ package io.cleave.gateway.proxy;
 import io.cleave.gateway.GatewayProperties;
 import io.cleave.registry.ServiceRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.gateway.server.mvc.filter.FormFilter;
 import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.function.support.RouterFunctionMapping;
 
 /**
  * Wires Spring Cloud Gateway's proxy routes ({@code spring.cloud.gateway.server.webmvc.routes}) to Cleave: the
@@ -33,6 +37,15 @@ class ProxyConfiguration {
 	@Bean
 	ProxyFilterFunctions.FilterSupplier cleaveFilterFunctionsSupplier() {
 		return new ProxyFilterFunctions.FilterSupplier();
+	}
+
+	/** Where Spring Cloud Gateway's own form filter would run (it is switched off, being global). */
+	@Bean
+	FilterRegistrationBean<ProxiedFormBodies> proxiedFormBodies(ObjectProvider<RouterFunctionMapping> mappings) {
+		FilterRegistrationBean<ProxiedFormBodies> registration = new FilterRegistrationBean<>(
+				new ProxiedFormBodies(mappings));
+		registration.setOrder(FormFilter.FORM_FILTER_ORDER);
+		return registration;
 	}
 
 	@Bean
