@@ -21,8 +21,9 @@ public abstract class ProxyFilterFunctions {
 	}
 
 	/**
-	 * The route's deadline for the upstream's answer (from sending the request to its response headers), in place of
-	 * {@code cleave.gateway.request-timeout}; past it the caller gets 504.
+	 * The route's deadline for the upstream's whole answer, in place of {@code cleave.gateway.request-timeout}: without
+	 * response headers by then the caller gets 504; a body still streaming then is cut off (so a streaming route needs
+	 * a deadline as long as its streams).
 	 */
 	@Shortcut
 	public static HandlerFilterFunction<ServerResponse, ServerResponse> timeout(Duration timeout) {
