@@ -54,6 +54,17 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 	}
 
 	@Test
+	void leavesTheBodiesOfTheNodesOwnRoutesAloneWhateverTheirType() throws Exception {
+		// curl -d sends form-encoded by default; /api reads the body as JSON all the same (here: read, then validated)
+		HttpResponse<String> response = send(request("/api/DB/Query")
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"\"}")));
+
+		JsonNode problem = assertProblem(response, 400);
+		assertThat(problem.path("detail").asString()).isEqualTo("key: must not be blank");
+	}
+
+	@Test
 	void rewritesThePathAsTheRouteSays() throws Exception {
 		try (Upstream catalog = Upstream.start(registry, "catalog", "catalog-1", Behaviour.ANSWER)) {
 			assertThat(get("/limited/three/x").body()).isEqualTo("catalog-1 /rewritten/three/x");
