@@ -22,6 +22,9 @@ class RateLimitConfiguration {
 		FilterRegistrationBean<RateLimiter> registration = new FilterRegistrationBean<>(
 				new RateLimiter(properties.rateLimits()));
 		registration.setOrder(ORDER);
+		// nothing to limit, nothing to run (its buckets' cache is only built on the first limited request anyway)
+		registration.setEnabled(properties.rateLimits().defaultLimit().requests() > 0
+				|| properties.rateLimits().routes().stream().anyMatch(route -> route.requests() > 0));
 		return registration;
 	}
 }

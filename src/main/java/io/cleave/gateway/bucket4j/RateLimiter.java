@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -46,7 +47,7 @@ final class RateLimiter extends OncePerRequestFilter {
 	 * A bucket left alone for its rule's whole period is full again, exactly as a new one would be: dropping it then
 	 * loses nothing, which is what bounds memory to the clients active within the longest period (and maxClients).
 	 */
-	private final Cache<Key, Bucket> buckets;
+	private final SingletonSupplier<Cache<Key, Bucket>> buckets;
 
 	RateLimiter(GatewayProperties.RateLimits limits) {
 		List<Rule> parsed = new ArrayList<>();
@@ -64,10 +65,10 @@ final class RateLimiter extends OncePerRequestFilter {
 				.map(Rule::per)
 				.max(Duration::compareTo)
 				.orElse(Duration.ofSeconds(1));
-		this.buckets = Caffeine.newBuilder()
+		this.buckets = SingletonSupplier.of(() -> Caffeine.newBuilder()
 				.expireAfterAccess(longest)
 				.maximumSize(limits.maxClients())
-				.build();
+				.<Key, Bucket>build());
 	}
 
 	@Override
@@ -79,7 +80,7 @@ final class RateLimiter extends OncePerRequestFilter {
 			return;
 		}
 		String client = ClientIdentity.of(request);
-		Bucket bucket = buckets.get(new Key(client, rule.name()), key -> rule.newBucket());
+		Bucket bucket = buckets.obtain().get(new Key(client, rule.name()), key -> rule.newBucket());
 		ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
 		if (probe.isConsumed()) {
 			response.setHeader(REMAINING, Long.toString(probe.getRemainingTokens()));

@@ -19,6 +19,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.server.mvc.common.MvcUtils;
 import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
@@ -26,6 +27,7 @@ import org.springframework.cloud.gateway.server.mvc.handler.RestClientProxyExcha
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -45,7 +47,7 @@ final class GuardedProxyExchange implements ProxyExchange {
 
 	private static final Duration IDLE_UPSTREAM = Duration.ofMinutes(10);
 
-	private final RestClient.Builder restClients;
+	private final ObjectProvider<RestClient.Builder> restClients;
 
 	private final GatewayMvcProperties gatewayMvc;
 
@@ -53,14 +55,16 @@ final class GuardedProxyExchange implements ProxyExchange {
 
 	private final CircuitBreakerConfig breakerConfig;
 
-	private final HttpClient http;
+	/** Built on the first proxied call: the JDK client loads the TLS stack, a cost nodes without proxy routes skip. */
+	private final SingletonSupplier<HttpClient> http;
 
 	private final Map<Duration, ProxyExchange> byTimeout = new ConcurrentHashMap<>();
 
 	/** Per upstream; one idle for long is dropped (a new one starts closed), so instances that left are forgotten. */
-	private final Cache<String, CircuitBreaker> breakers;
+	private final SingletonSupplier<Cache<String, CircuitBreaker>> breakers;
 
-	GuardedProxyExchange(RestClient.Builder restClients, GatewayMvcProperties gatewayMvc, GatewayProperties properties) {
+	GuardedProxyExchange(ObjectProvider<RestClient.Builder> restClients, GatewayMvcProperties gatewayMvc,
+			GatewayProperties properties) {
 		this.restClients = restClients;
 		this.gatewayMvc = gatewayMvc;
 		this.defaultTimeout = properties.requestTimeout();
@@ -72,23 +76,23 @@ final class GuardedProxyExchange implements ProxyExchange {
 				.waitDurationInOpenState(breaker.waitInOpenState())
 				.recordResult(result -> result instanceof HttpStatusCode status && FAILING.contains(status.value()))
 				.build();
-		this.breakers = Caffeine.newBuilder()
+		this.breakers = SingletonSupplier.of(() -> Caffeine.newBuilder()
 				.expireAfterAccess(breaker.waitInOpenState().plus(IDLE_UPSTREAM))
 				.maximumSize(10_000)
-				.build();
+				.<String, CircuitBreaker>build());
 		// A proxy passes redirects on rather than following them; HTTP/1.1 spares every call an h2c upgrade attempt.
-		this.http = HttpClient.newBuilder()
+		this.http = SingletonSupplier.of(() -> HttpClient.newBuilder()
 				.version(HttpClient.Version.HTTP_1_1)
 				.followRedirects(HttpClient.Redirect.NEVER)
 				.connectTimeout(defaultTimeout)
-				.build();
+				.build());
 	}
 
 	@Override
 	public ServerResponse exchange(Request request) {
 		URI uri = request.getUri();
 		String upstream = uri.getScheme() + "://" + uri.getRawAuthority();
-		CircuitBreaker breaker = breakers.get(upstream, name -> CircuitBreaker.of(name, breakerConfig));
+		CircuitBreaker breaker = breakers.obtain().get(upstream, name -> CircuitBreaker.of(name, breakerConfig));
 		if (!breaker.tryAcquirePermission()) {
 			return problem(Status.UNAVAILABLE, "upstream " + upstream + " is failing: its circuit breaker is open,"
 					+ " calls are refused until it lets a trial call through");
@@ -109,13 +113,18 @@ final class GuardedProxyExchange implements ProxyExchange {
 			log.debug("Upstream {} could not be reached", upstream, ex);
 			return problem(Status.UNAVAILABLE, "upstream " + upstream + " could not be reached");
 		}
+		catch (RuntimeException ex) {
+			// still an outcome for the breaker, or a half-open one would wait forever for its trial call
+			breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, ex);
+			throw ex;
+		}
 	}
 
 	private ProxyExchange exchangeWithin(Duration timeout) {
 		return byTimeout.computeIfAbsent(timeout, deadline -> {
-			JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
+			JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http.obtain());
 			requests.setReadTimeout(deadline);
-			return new RestClientProxyExchange(restClients.clone().requestFactory(requests).build(), gatewayMvc);
+			return new RestClientProxyExchange(restClients.getObject().requestFactory(requests).build(), gatewayMvc);
 		});
 	}
 

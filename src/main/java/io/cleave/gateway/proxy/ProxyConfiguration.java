@@ -29,7 +29,7 @@ class ProxyConfiguration {
 
 	/** Replaces the gateway's default exchange (it backs off when a {@link ProxyExchange} bean exists). */
 	@Bean
-	ProxyExchange guardedProxyExchange(RestClient.Builder restClients, GatewayMvcProperties gatewayMvc,
+	ProxyExchange guardedProxyExchange(ObjectProvider<RestClient.Builder> restClients, GatewayMvcProperties gatewayMvc,
 			GatewayProperties properties) {
 		return new GuardedProxyExchange(restClients, gatewayMvc, properties);
 	}
