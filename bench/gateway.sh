@@ -80,13 +80,15 @@ node_port="$(free_port)"
 mkdir -p "$work/node"
 cp -r "$repo/config" "$work/node/"
 log "starting Cleave on port $node_port"
+# A rate limit far above what wrk reaches: every request still takes a token from its caller's bucket.
 (cd "$work/node" && exec "$repo/bin/cleave" --server.port="$node_port" --cleave.registry.etcd-api.enabled=false \
-  --cleave.node.name=bench-1 >"$work/node/cleave.log" 2>&1) &
+  --cleave.node.name=bench-1 --cleave.gateway.rate-limits.default-limit.requests=100000000 \
+  --cleave.gateway.rate-limits.default-limit.per=1s >"$work/node/cleave.log" 2>&1) &
 pids+=($!)
 await_http "http://127.0.0.1:$node_port/actuator/health" "${pids[-1]}" "$work/node/cleave.log"
 
-# A development token, minted with the secret the local profile generated at start.
-token="$(cd "$work/node" && "$repo/bin/cleave" token --ttl 1h)" || die "bin/cleave token failed"
+# A development token, minted with the secret the local profile generated at start (./data/dev-jwt.properties).
+token="$(cd "$work/node" && "$repo/bin/cleave" token --ttl 1h 2>/dev/null)" || die "bin/cleave token failed"
 auth="Authorization: Bearer $token"
 curl -fsS -X POST -H "$auth" -H 'Content-Type: application/json' -d '{"key":"123","value":"aaa"}' \
   "http://127.0.0.1:$node_port/api/DB/Update" >/dev/null || die "seeding DB.Update failed"
@@ -109,6 +111,9 @@ cleave_answer="$(curl -fsS -X POST -H "$auth" -H 'Content-Type: application/json
 bare_answer="$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$request" \
   "http://127.0.0.1:$bare_port/api/DB/Query")"
 [ "$cleave_answer" = "$bare_answer" ] || die "the answers differ: Cleave '$cleave_answer', bare '$bare_answer'"
+curl -fsS -o /dev/null -D - -X POST -H "$auth" -H 'Content-Type: application/json' -d "$request" \
+  "http://127.0.0.1:$node_port/api/DB/Query" | grep -qi '^X-RateLimit-Remaining:' \
+  || die "the node's answer carries no X-RateLimit-Remaining: the rate limit is not on"
 
 # wrk's request: the same body and headers for both (the bare controller ignores the token).
 cat >"$work/post.lua" <<EOF
@@ -147,7 +152,7 @@ done
 load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 took=$(($(date +%s) - started))
 # The node's access log must have written one line per request: the figures count only with it on.
-access_lines="$(grep -c 'io.cleave.gateway.access' "$work/node/cleave.log" || true)"
+access_lines="$(grep -c 'method=POST route=/api/{service}/{method}' "$work/node/cleave.log" || true)"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/samples" | median; }
