@@ -276,6 +276,14 @@ ratio() { # median time to UP of variant $1 over variant $3's (default the fat j
   awk -v a="$(median "$1" "$2" 4)" -v b="$(median "${3:-jar}" "$2" 4)" \
     'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "×%.2f", a / b; else print "n/a" }'
 }
+ratios_to() { # $1 = the reference variant, $2 = what it is: every other variant's median time to UP over its own
+  [[ " $variants " == *" $1 "* ]] || return 0
+  echo "Median time to UP relative to $2 (fresh / restart):"
+  for variant in $variants; do
+    [ "$variant" = "$1" ] || echo "$variant $(ratio "$variant" fresh "$1") / $(ratio "$variant" restart "$1");"
+  done
+  echo
+}
 exit_codes() { awk -v variant="$1" '$1 == variant { print $8 }' "$work/samples" | sort | uniq -c \
   | awk '{ printf "%s%s×%s", (NR > 1 ? ", " : ""), $2, $1 }'; }
 
@@ -324,20 +332,8 @@ mkdir -p "$(dirname "$out")"
     done
   done
   echo
-  if [[ " $variants " == *" jar "* ]]; then
-    echo "Median time to UP relative to the fat jar (fresh / restart):"
-    for variant in $variants; do
-      [ "$variant" = jar ] || echo "$variant $(ratio "$variant" fresh) / $(ratio "$variant" restart);"
-    done
-    echo
-  fi
-  if [[ " $variants " == *" base "* ]]; then
-    echo "Median time to UP relative to the baseline build (BASE_JAR, through bin/cleave), fresh / restart:"
-    for variant in $variants; do
-      [ "$variant" = base ] || echo "$variant $(ratio "$variant" fresh base) / $(ratio "$variant" restart base);"
-    done
-    echo
-  fi
+  ratios_to jar "the fat jar"
+  ratios_to base "the baseline build (BASE_JAR, through its bin/cleave)"
   echo "Where the time goes: median milliseconds per phase, from each start's log (see the top of"
   echo "\`bench/startup.sh\`); the phases' medians need not add up to the total's median."
   echo
