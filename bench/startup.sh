@@ -5,6 +5,9 @@
 #   jar        java -jar cleave.jar (the fat jar)
 #   extracted  java -jar cleave-app/cleave.jar (the layout of `java -Djarmode=tools -jar cleave.jar extract`)
 #   launcher   bin/cleave (that layout with the JDK AOT cache it trains; its one-off training is timed apart)
+#   base       bin/cleave on another build, BASE_JAR (a baseline commit's jar): before/after in one run;
+#              BASE_LAUNCHER is that build's own bin/cleave (default: this one), e.g. for a commit before
+#              the whole-start training: git archive <commit> bin .mvn | tar -x -C /tmp/before
 #
 # Each of RUNS rounds starts every variant twice in a fresh working directory of its own (a copy of
 # config/ and an empty data dir): a "fresh" start (empty H2 database: migrations run) and then a
@@ -13,6 +16,13 @@
 #
 #   bench/startup.sh                     # RUNS=5, writes bench/results/startup.md and prints it
 #   RUNS=3 VARIANTS='jar launcher' OUT=/tmp/x.md bench/startup.sh
+#   BASE_JAR=/tmp/before/cleave.jar VARIANTS='base launcher' bench/startup.sh   # a change, before/after
+#
+# Besides the totals it reports where the time goes, per phase, from each start's log: JVM launch until
+# Spring Boot logs "Starting"; bean definitions (configuration classes, component scanning, conditions) until
+# the web context is initialized; singletons (migrations, stores, every module's beans) until Tomcat has
+# started; the remaining lifecycle (etcd's API, gRPC) until "Started"; and from there to health UP (ready
+# event: this node's registration; the first health answers).
 #
 # Environment: RUNS (5), VARIANTS ("jar extracted launcher"), JAVA_OPTS (extra JVM flags for every
 # variant, default none), OUT (result file),
@@ -25,13 +35,16 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${RUNS:-5}"
 variants="${VARIANTS:-jar extracted launcher}"
+base_jar="${BASE_JAR:-}"
+base_launcher="${BASE_LAUNCHER:-$repo/bin/cleave}"
 java_opts="${JAVA_OPTS:-}"
 out="${OUT:-$repo/bench/results/startup.md}"
 up_timeout="${UP_TIMEOUT:-120}"
 stop_timeout="${STOP_TIMEOUT:-60}"
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a positive integer (got '$runs')" >&2; exit 2; }
 for v in $variants; do
-  case "$v" in jar|extracted|launcher) ;; *) echo "VARIANTS: unknown variant '$v' (jar, extracted, launcher)" >&2; exit 2 ;; esac
+  case "$v" in jar|extracted|launcher|base) ;; *) echo "VARIANTS: unknown variant '$v' (jar, extracted, launcher, base)" >&2; exit 2 ;; esac
+  if [ "$v" = base ] && [ ! -f "$base_jar" ]; then echo "VARIANTS has base: set BASE_JAR to the baseline's jar" >&2; exit 2; fi
 done
 
 log() { printf 'startup-bench: %s\n' "$*" >&2; }
@@ -88,9 +101,10 @@ trap 'exit 143' TERM
 
 # Others may rebuild target/ while this runs: a jar replaced under a running JVM breaks it. Each variant
 # gets its own copy (the launcher keeps its layout and cache beside the jar it is given).
-mkdir -p "$work/jar" "$work/extracted" "$work/launcher"
+mkdir -p "$work/jar" "$work/extracted" "$work/launcher" "$work/base"
 cp "$jar" "$work/jar/cleave.jar"
 cp "$jar" "$work/launcher/cleave.jar"
+if [ -n "$base_jar" ]; then cp "$base_jar" "$work/base/cleave.jar"; fi
 jar_mib="$(awk -v b="$(stat -c %s "$work/jar/cleave.jar")" 'BEGIN { printf "%.1f", b / 1048576 }')"
 "$java" -Djarmode=tools -jar "$work/jar/cleave.jar" extract --destination "$work/extracted/cleave-app" >/dev/null
 layout_mib="$(du -sm "$work/extracted/cleave-app" | cut -f 1)"
@@ -106,6 +120,11 @@ if [[ " $variants " == *" launcher "* ]]; then
     || { log "bin/cleave failed:"; tail -n 30 "$work/launcher/first.log" >&2; exit 1; }
   training_ms=$(($(now_ms) - t_train))
   cache_mib="$(du -m "$work/launcher/cleave-app/cleave.aot" | cut -f 1)"
+fi
+if [[ " $variants " == *" base "* ]]; then
+  log "base: extracting and training the baseline's AOT cache"
+  JAVA_HOME="$java_home" CLEAVE_AOT=prepare CLEAVE_JAR="$work/base/cleave.jar" "$base_launcher" \
+    >"$work/base/first.log" 2>&1 || { log "bin/cleave failed on BASE_JAR:"; tail -n 30 "$work/base/first.log" >&2; exit 1; }
 fi
 
 # A TCP port nobody listens on (checked on loopback; Cleave binds all interfaces). Bounded tries.
@@ -135,6 +154,8 @@ measure() { # $1 = variant, $2 = kind (fresh|restart), $3 = run number, $4 = wor
     extracted) start=("$java" $java_opts -jar "$work/extracted/cleave-app/cleave.jar") ;;
     launcher) start=(env JAVA_HOME="$java_home" JAVA_OPTS="$java_opts" CLEAVE_JAR="$work/launcher/cleave.jar" \
       "$repo/bin/cleave") ;;
+    base) start=(env JAVA_HOME="$java_home" JAVA_OPTS="$java_opts" CLEAVE_JAR="$work/base/cleave.jar" \
+      "$base_launcher") ;;
   esac
   t0="$(now_ms)"
   # The launcher execs java: $pid is the JVM in every variant.
@@ -190,12 +211,34 @@ measure() { # $1 = variant, $2 = kind (fresh|restart), $3 = run number, $4 = wor
   watchdog=""
 
   printf '%s %s %s %s %s %s %s %s\n' "$variant" "$kind" "$run" "$up_ms" "$rss_mib" "$ready" "$stop_ms" "$rc" >>"$work/samples"
+  printf '%s %s %s %s\n' "$variant" "$kind" "$run" "$(phases "$logf" "$t0" "$t_up")" >>"$work/phases"
   log "$variant $kind run $run: UP after ${up_ms} ms, RSS ${rss_mib} MiB, Spring ready ${ready} ms, stopped in ${stop_ms} ms (exit $rc)"
+}
+
+# Milliseconds of each start phase, from the log's timestamps (Boot's default ISO-8601 format, UTC):
+# launch, definitions, singletons, lifecycle, ready (see the top of this file); n/a where a line is missing.
+phases() { # $1 = log file, $2 = launch (ms since the epoch), $3 = UP (ms since the epoch)
+  local at m
+  at() { # ms since the epoch of the first log line matching $1
+    local stamp
+    stamp="$(grep -m 1 -E "$1" "$logf_p" | grep -oE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z?' || true)"
+    if [ -n "$stamp" ]; then date -u -d "$stamp" +%s%3N; else echo n/a; fi
+  }
+  local logf_p="$1"
+  local -a t=("$2" "$(at 'Starting [A-Za-z]+Application ')" "$(at 'WebApplicationContext: initialization completed')" \
+    "$(at 'Tomcat started on port')" "$(at 'Started [A-Za-z]+Application in')" "$3")
+  local out="" i
+  for i in 0 1 2 3 4; do
+    if [ "${t[i]}" = n/a ] || [ "${t[i+1]}" = n/a ]; then m=n/a; else m=$((t[i+1] - t[i])); fi
+    out="$out $m"
+  done
+  echo "${out# }"
 }
 
 load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 log "java: $java ($("$java" -version 2>&1 | head -n 1)); jar: ${jar_mib} MiB; runs: $runs; variants: $variants; JAVA_OPTS: ${java_opts:-none}"
 : >"$work/samples"
+: >"$work/phases"
 for run in $(seq 1 "$runs"); do
   for variant in $variants; do
     dir="$work/run-$run-$variant"
@@ -222,9 +265,24 @@ stats() {
       }'
 }
 median() { stats "$1" "$2" "$3" | awk -F' [|] ' '{ print $2 }'; }
-ratio() { # median time to UP of variant $1 over the fat jar's, for kind $2
-  awk -v a="$(median "$1" "$2" 4)" -v b="$(median jar "$2" 4)" \
+# Median of phase column $3 (1-based within a phases line) for variant $1 and kind $2.
+phase_median() {
+  awk -v variant="$1" -v kind="$2" -v col="$3" '$1 == variant && $2 == kind && $col != "n/a" { print $col }' \
+    "$work/phases" | sort -g | awk '{ v[NR] = $1 } END {
+      if (NR == 0) { print "n/a"; exit }
+      printf "%d\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { # median time to UP of variant $1 over variant $3's (default the fat jar), for kind $2
+  awk -v a="$(median "$1" "$2" 4)" -v b="$(median "${3:-jar}" "$2" 4)" \
     'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "×%.2f", a / b; else print "n/a" }'
+}
+ratios_to() { # $1 = the reference variant, $2 = what it is: every other variant's median time to UP over its own
+  [[ " $variants " == *" $1 "* ]] || return 0
+  echo "Median time to UP relative to $2 (fresh / restart):"
+  for variant in $variants; do
+    [ "$variant" = "$1" ] || echo "$variant $(ratio "$variant" fresh "$1") / $(ratio "$variant" restart "$1");"
+  done
+  echo
 }
 exit_codes() { awk -v variant="$1" '$1 == variant { print $8 }' "$work/samples" | sort | uniq -c \
   | awk '{ printf "%s%s×%s", (NR > 1 ? ", " : ""), $2, $1 }'; }
@@ -247,7 +305,8 @@ mkdir -p "$(dirname "$out")"
   echo "Time to UP: process launch until \`GET /actuator/health\` answers \`\"status\":\"UP\"\` (polled every 50 ms; it"
   echo "includes readiness: the store, etcd's API, the node's registration). RSS: \`VmRSS\` right after UP. Spring"
   echo "ready: \`application_ready_time_seconds\` (from \`SpringApplication.run\`, so without JVM start). Shutdown:"
-  echo "SIGTERM until the process has exited (graceful shutdown)."
+  echo "SIGTERM until the process has exited (graceful shutdown). **base** (when present): \`bin/cleave\` on a"
+  echo "baseline build's jar (\`BASE_JAR\`), interleaved with the others, for a before/after on one machine state."
   echo
   echo "| | |"
   echo "|---|---|"
@@ -258,6 +317,7 @@ mkdir -p "$(dirname "$out")"
   echo "| CPUs | $(nproc) (${cpu_model:-unknown model}), ${mem_gib} GiB RAM |"
   echo "| jar | ${jar_mib} MiB ($( [ "$jar" = "$repo/target/cleave.jar" ] && echo target/cleave.jar || echo "$jar")); extracted layout ${layout_mib} MiB |"
   echo "| launcher's one-off extraction + training | ${training_ms} ms; AOT cache ${cache_mib} MiB |"
+  if [ -n "$base_jar" ]; then echo "| base | $base_launcher on $base_jar |"; fi
   echo "| load average (1/5/15 min) | before: $load_before; after: $load_after |"
   echo "| runs | $runs fresh + $runs restarts per variant |"
   echo
@@ -272,13 +332,19 @@ mkdir -p "$(dirname "$out")"
     done
   done
   echo
-  if [[ " $variants " == *" jar "* ]]; then
-    echo "Median time to UP relative to the fat jar (fresh / restart):"
-    for variant in $variants; do
-      [ "$variant" = jar ] || echo "$variant $(ratio "$variant" fresh) / $(ratio "$variant" restart);"
+  ratios_to jar "the fat jar"
+  ratios_to base "the baseline build (BASE_JAR, through its bin/cleave)"
+  echo "Where the time goes: median milliseconds per phase, from each start's log (see the top of"
+  echo "\`bench/startup.sh\`); the phases' medians need not add up to the total's median."
+  echo
+  echo "| variant | kind | JVM launch → Boot \"Starting\" | bean definitions → web context | singletons (migrations…) → Tomcat started | lifecycle (etcd API…) → \"Started\" | ready event + health → UP |"
+  echo "|---|---|---:|---:|---:|---:|---:|"
+  for variant in $variants; do
+    for kind in fresh restart; do
+      echo "| $variant | $kind | $(phase_median "$variant" "$kind" 4) | $(phase_median "$variant" "$kind" 5) | $(phase_median "$variant" "$kind" 6) | $(phase_median "$variant" "$kind" 7) | $(phase_median "$variant" "$kind" 8) |"
     done
-    echo
-  fi
+  done
+  echo
   echo "Exit codes after SIGTERM (143 = 128 + SIGTERM, the JVM's normal exit on that signal):"
   for variant in $variants; do echo "$variant $(exit_codes "$variant");"; done
   echo

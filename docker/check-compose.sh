@@ -78,8 +78,8 @@ say "3/3: docker/Dockerfile trains its AOT cache on the layout it runs"
 cache="$(sed -n 's/.*-XX:AOTCacheOutput=\([^ ]*\) .*/\1/p' "$dockerfile")"
 [ -n "$cache" ] || fail "Dockerfile has no training run (-XX:AOTCacheOutput=...)"
 grep -q -- "extract --layers" "$dockerfile" || fail "Dockerfile does not extract the jar's layers"
-grep -q -- "-XX:AOTCacheOutput=$cache -Dspring.context.exit=onRefresh -jar /app/cleave.jar" "$dockerfile" \
-  || fail "the training run does not start /app/cleave.jar with spring.context.exit=onRefresh"
+grep -q -- "-XX:AOTCacheOutput=$cache -jar /app/cleave.jar --cleave.training-run=true" "$dockerfile" \
+  || fail "the training run does not start /app/cleave.jar with --cleave.training-run=true (a whole start)"
 grep -q -- "-XX:AOTCache=$cache -XX:AOTMode=on" "$dockerfile" || fail "the cache is not checked with AOTMode=on"
 grep -qF -- "ENTRYPOINT [\"java\", \"-XX:AOTCache=$cache\", \"-jar\", \"/app/cleave.jar\"]" "$dockerfile" \
   || fail "ENTRYPOINT does not run /app/cleave.jar with -XX:AOTCache=$cache"

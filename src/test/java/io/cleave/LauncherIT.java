@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * {@code bin/cleave} never starts on a cache the JVM would ignore: a library jar whose timestamp changed in the
+ * {@code bin/cleave} never starts on a cache the JVM would ignore, and trains it on a whole start: a library jar whose timestamp changed in the
  * extracted layout (which silently disables the cache) gets the layout extracted and the cache trained again, an
  * unchanged layout is reused as it is, and the node then starts with {@code -XX:AOTMode=on}, which makes the JVM
  * refuse to start instead of silently running without the cache.
@@ -37,6 +37,9 @@ class LauncherIT {
 		Files.setLastModifiedTime(library, FileTime.from(Instant.now().minusSeconds(3600)));
 
 		assertThat(CleaveProcess.prepareLauncher()).contains("extracting").contains("training the start-up cache");
+		assertThat(Files.readString(layout.resolve("training.log")))
+				.as("the training run covers a whole start, up to a ready node, not just the context refresh")
+				.contains("Training run: health is UP; stopping");
 		assertThat(CleaveProcess.prepareLauncher()).contains("is ready").doesNotContain("extracting")
 				.doesNotContain("training");
 

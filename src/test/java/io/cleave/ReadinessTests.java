@@ -3,6 +3,7 @@ package io.cleave;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,6 +59,35 @@ class ReadinessTests {
 						.contains("readinessState", "db", "registryStore", "etcdApi", "nodeRegistration");
 			}
 			assertThat(get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void withRpcOverGrpcWaitsForTheRpcPortToListenToo(@TempDir Path dataDir) throws Exception {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CleaveApplication.class,
+				HealthWhileStarting.class)
+				.run("--server.port=0", "--cleave.registry.etcd-api.port=0", "--cleave.data-dir=" + dataDir,
+						"--spring.jmx.enabled=false", "--cleave.transport.rpc=grpc", "--cleave.rpc.grpc.port=0",
+						"--management.endpoint.health.show-details=always")) {
+			HttpResponse<String> early = context.getBean(HealthWhileStarting.class).seen.get();
+			assertThat(early.statusCode()).isEqualTo(503);
+			JsonNode rpcGrpc = json.readTree(early.body()).path("components").path("rpcGrpc");
+			assertThat(rpcGrpc.path("status").asString()).isEqualTo("OUT_OF_SERVICE");
+			assertThat(rpcGrpc.path("details").path("waiting for").asString())
+					.isEqualTo("the RPC gRPC server to listen on 127.0.0.1:0");
+
+			int port = context.getBean(HealthWhileStarting.class).port;
+			for (String path : new String[] {"/actuator/health", "/actuator/health/readiness"}) {
+				HttpResponse<String> ready = get(port, path);
+				assertThat(ready.statusCode()).as(path).isEqualTo(200);
+				JsonNode listening = json.readTree(ready.body()).path("components").path("rpcGrpc");
+				assertThat(listening.path("status").asString()).as(path).isEqualTo("UP");
+				int grpcPort = Integer.parseInt(listening.path("details").path("listening").asString()
+						.substring("127.0.0.1:".length()));
+				try (Socket socket = new Socket("127.0.0.1", grpcPort)) {
+					assertThat(socket.isConnected()).as("the port readiness names accepts connections").isTrue();
+				}
+			}
 		}
 	}
 

@@ -1,7 +1,9 @@
 package io.cleave.messaging.bus;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 
 import io.cleave.messaging.MessageBus;
@@ -15,6 +17,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 
 import tools.jackson.databind.node.ObjectNode;
 
@@ -23,6 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
  * exist (as Spring's {@code @EventListener} methods are found).
  */
 final class HandlerMethods implements SmartInitializingSingleton {
+
+	private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(PatternHandler.class,
+			TopicSubscriber.class);
 
 	private final ConfigurableListableBeanFactory beans;
 
@@ -42,6 +48,9 @@ final class HandlerMethods implements SmartInitializingSingleton {
 			Class<?> type = beans.getType(name);
 			if (type == null) {
 				continue;
+			}
+			if (!AopUtils.isAopProxy(type) && !AnnotationUtils.isCandidateClass(type, ANNOTATIONS)) {
+				continue; // a JDK or Spring type, which cannot declare Cleave's annotations: no need to walk its methods
 			}
 			Class<?> target = AopUtils.isAopProxy(type) ? AopUtils.getTargetClass(beans.getBean(name)) : type;
 			Map<Method, PatternHandler> handlers = MethodIntrospector.selectMethods(target,

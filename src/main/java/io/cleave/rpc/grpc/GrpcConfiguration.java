@@ -12,6 +12,7 @@ import io.cleave.rpc.endpoint.ServiceCatalog;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +48,12 @@ class GrpcConfiguration {
 	GrpcServer rpcGrpcServer(GrpcSettings settings, GrpcMethods methods, ServiceCatalog catalog,
 			LocalEndpoints endpoints, ServiceRegistry registry, RpcProperties rpc) {
 		return new GrpcServer(settings, methods, catalog.hosted(), endpoints, registry, rpc.defaultDeadline());
+	}
+
+	/** Readiness: the node is not ready before its RPC gRPC port listens (see application.yml). */
+	@Bean
+	HealthIndicator rpcGrpcHealthIndicator(GrpcServer server) {
+		return server::health;
 	}
 
 	@Bean(destroyMethod = "close")

@@ -41,6 +41,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
@@ -96,6 +97,20 @@ final class GrpcServer implements SmartLifecycle {
 			throw new IllegalStateException("the RPC gRPC server is not running");
 		}
 		return current.server().getPort();
+	}
+
+	/**
+	 * Readiness (see application.yml): UP with the address it listens on once the server runs, OUT_OF_SERVICE naming
+	 * what it waits for until then (and again once it stops).
+	 */
+	Health health() {
+		Running current = running;
+		return current != null
+				? Health.up().withDetail("listening", settings.address() + ":" + current.server().getPort()).build()
+				: Health.outOfService()
+						.withDetail("waiting for", "the RPC gRPC server to listen on " + settings.address() + ":"
+								+ settings.port())
+						.build();
 	}
 
 	/** The address other nodes reach this server at, as registered: {@code grpc://host:port}. */

@@ -20,6 +20,7 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
 
@@ -32,6 +33,10 @@ final class RpcServiceScanner implements BeanDefinitionRegistryPostProcessor, En
 
 	/** Suffix of the proxies' bean names, which are the interface names plus this. */
 	static final String PROXY_SUFFIX = "#rpcClient";
+
+	/** The name of Boot's metadata reader cache, which component scanning uses (its holder is not public). */
+	private static final String SHARED_METADATA_READERS =
+			"org.springframework.boot.autoconfigure.internalCachingMetadataReaderFactory";
 
 	private Environment environment = new StandardEnvironment();
 
@@ -75,6 +80,11 @@ final class RpcServiceScanner implements BeanDefinitionRegistryPostProcessor, En
 			}
 		};
 		scanner.addIncludeFilter(new AnnotationTypeFilter(RpcService.class, true, false));
+		// Component scanning has just read these very class files: Boot's shared reader cache keeps what it read, so
+		// this second pass over the packages costs a directory listing, not another parse of every class.
+		if (beans.containsBean(SHARED_METADATA_READERS)) {
+			scanner.setMetadataReaderFactory(beans.getBean(SHARED_METADATA_READERS, MetadataReaderFactory.class));
+		}
 		Map<Class<?>, String> modules = new LinkedHashMap<>();
 		for (String root : roots) {
 			for (BeanDefinition candidate : scanner.findCandidateComponents(root)) {

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeoutException;
 
 import io.cleave.registry.Lease;
 import io.cleave.registry.RegistryException;
-import io.cleave.registry.grpc.etcd.LeaseGrpc;
-import io.cleave.registry.grpc.etcd.LeaseKeepAliveRequest;
-import io.cleave.registry.grpc.etcd.LeaseKeepAliveResponse;
+import cleave.etcd.api.LeaseGrpc;
+import cleave.etcd.api.LeaseKeepAliveRequest;
+import cleave.etcd.api.LeaseKeepAliveResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.jspecify.annotations.Nullable;

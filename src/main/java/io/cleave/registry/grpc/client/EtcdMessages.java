@@ -19,19 +19,19 @@ import io.cleave.registry.Txn;
 import io.cleave.registry.TxnResult;
 import io.cleave.registry.WatchEvent;
 import io.cleave.registry.WatchRequest;
-import io.cleave.registry.grpc.etcd.DeleteRangeRequest;
-import io.cleave.registry.grpc.etcd.DeleteRangeResponse;
-import io.cleave.registry.grpc.etcd.Event;
-import io.cleave.registry.grpc.etcd.PutRequest;
-import io.cleave.registry.grpc.etcd.PutResponse;
-import io.cleave.registry.grpc.etcd.RangeRequest;
-import io.cleave.registry.grpc.etcd.RangeResponse;
-import io.cleave.registry.grpc.etcd.RequestOp;
-import io.cleave.registry.grpc.etcd.ResponseHeader;
-import io.cleave.registry.grpc.etcd.ResponseOp;
-import io.cleave.registry.grpc.etcd.TxnRequest;
-import io.cleave.registry.grpc.etcd.TxnResponse;
-import io.cleave.registry.grpc.etcd.WatchCreateRequest;
+import cleave.etcd.api.DeleteRangeRequest;
+import cleave.etcd.api.DeleteRangeResponse;
+import cleave.etcd.api.Event;
+import cleave.etcd.api.PutRequest;
+import cleave.etcd.api.PutResponse;
+import cleave.etcd.api.RangeRequest;
+import cleave.etcd.api.RangeResponse;
+import cleave.etcd.api.RequestOp;
+import cleave.etcd.api.ResponseHeader;
+import cleave.etcd.api.ResponseOp;
+import cleave.etcd.api.TxnRequest;
+import cleave.etcd.api.TxnResponse;
+import cleave.etcd.api.WatchCreateRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -115,12 +115,12 @@ final class EtcdMessages {
 		};
 	}
 
-	private static io.cleave.registry.grpc.etcd.Compare compare(Compare compare) {
-		var message = io.cleave.registry.grpc.etcd.Compare.newBuilder()
+	private static cleave.etcd.api.Compare compare(Compare compare) {
+		var message = cleave.etcd.api.Compare.newBuilder()
 				.setKey(bytes(compare.range().key()))
 				.setRangeEnd(bytes(compare.range().end()))
-				.setTarget(io.cleave.registry.grpc.etcd.Compare.CompareTarget.valueOf(compare.target().name()))
-				.setResult(io.cleave.registry.grpc.etcd.Compare.CompareResult.valueOf(compare.result().name()));
+				.setTarget(cleave.etcd.api.Compare.CompareTarget.valueOf(compare.target().name()))
+				.setResult(cleave.etcd.api.Compare.CompareResult.valueOf(compare.result().name()));
 		return switch (compare.target()) {
 			case VERSION -> message.setVersion(compare.number()).build();
 			case CREATE -> message.setCreateRevision(compare.number()).build();
@@ -199,11 +199,11 @@ final class EtcdMessages {
 		return new WatchEvent(type, keyValue(event.getKv()), previous);
 	}
 
-	static List<KeyValue> keyValues(List<io.cleave.registry.grpc.etcd.KeyValue> kvs) {
+	static List<KeyValue> keyValues(List<cleave.etcd.api.KeyValue> kvs) {
 		return kvs.stream().map(EtcdMessages::keyValue).toList();
 	}
 
-	static KeyValue keyValue(io.cleave.registry.grpc.etcd.KeyValue kv) {
+	static KeyValue keyValue(cleave.etcd.api.KeyValue kv) {
 		return new KeyValue(bytes(kv.getKey()), bytes(kv.getValue()), kv.getCreateRevision(), kv.getModRevision(),
 				kv.getVersion(), kv.getLease());
 	}

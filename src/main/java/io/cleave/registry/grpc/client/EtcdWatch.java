@@ -17,10 +17,10 @@ import io.cleave.registry.Watch;
 import io.cleave.registry.WatchEvent;
 import io.cleave.registry.WatchListener;
 import io.cleave.registry.WatchRequest;
-import io.cleave.registry.grpc.etcd.WatchCancelRequest;
-import io.cleave.registry.grpc.etcd.WatchGrpc;
-import io.cleave.registry.grpc.etcd.WatchProgressRequest;
-import io.cleave.registry.grpc.etcd.WatchResponse;
+import cleave.etcd.api.WatchCancelRequest;
+import cleave.etcd.api.WatchGrpc;
+import cleave.etcd.api.WatchProgressRequest;
+import cleave.etcd.api.WatchResponse;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -130,7 +130,7 @@ final class EtcdWatch implements Watch {
 			Attempt current = attempt;
 			// Between streams there is no one to ask; the next stream resumes without a gap anyway.
 			if (current != null && !ended) {
-				current.send(io.cleave.registry.grpc.etcd.WatchRequest.newBuilder()
+				current.send(cleave.etcd.api.WatchRequest.newBuilder()
 						.setProgressRequest(WatchProgressRequest.getDefaultInstance())
 						.build());
 			}
@@ -169,7 +169,7 @@ final class EtcdWatch implements Watch {
 		Attempt next = new Attempt();
 		attempt = next;
 		watches.watch(next);
-		next.send(io.cleave.registry.grpc.etcd.WatchRequest.newBuilder()
+		next.send(cleave.etcd.api.WatchRequest.newBuilder()
 				.setCreateRequest(EtcdMessages.watchCreateRequest(request, nextRevision))
 				.build());
 	}
@@ -200,19 +200,19 @@ final class EtcdWatch implements Watch {
 	}
 
 	/** One {@code Watch} call; a broken stream is replaced by a new attempt that resumes where it stopped. */
-	private final class Attempt implements ClientResponseObserver<io.cleave.registry.grpc.etcd.WatchRequest, WatchResponse> {
+	private final class Attempt implements ClientResponseObserver<cleave.etcd.api.WatchRequest, WatchResponse> {
 
-		private @Nullable ClientCallStreamObserver<io.cleave.registry.grpc.etcd.WatchRequest> requests;
+		private @Nullable ClientCallStreamObserver<cleave.etcd.api.WatchRequest> requests;
 
 		private long watchId = -1;
 
 		@Override
-		public void beforeStart(ClientCallStreamObserver<io.cleave.registry.grpc.etcd.WatchRequest> requestStream) {
+		public void beforeStart(ClientCallStreamObserver<cleave.etcd.api.WatchRequest> requestStream) {
 			requests = requestStream;
 		}
 
 		/** Called with {@link #lock} held, which also serialises the writes to the request stream. */
-		void send(io.cleave.registry.grpc.etcd.WatchRequest message) {
+		void send(cleave.etcd.api.WatchRequest message) {
 			if (requests != null) {
 				requests.onNext(message);
 			}
@@ -220,13 +220,13 @@ final class EtcdWatch implements Watch {
 
 		/** Cancels the watch on etcd and closes the stream. Called with {@link #lock} held. */
 		void close() {
-			ClientCallStreamObserver<io.cleave.registry.grpc.etcd.WatchRequest> open = requests;
+			ClientCallStreamObserver<cleave.etcd.api.WatchRequest> open = requests;
 			requests = null;
 			if (open == null) {
 				return;
 			}
 			if (watchId >= 0) {
-				open.onNext(io.cleave.registry.grpc.etcd.WatchRequest.newBuilder()
+				open.onNext(cleave.etcd.api.WatchRequest.newBuilder()
 						.setCancelRequest(WatchCancelRequest.newBuilder().setWatchId(watchId))
 						.build());
 			}

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-import io.cleave.registry.grpc.etcd.ResponseHeader;
+import cleave.etcd.api.ResponseHeader;
 
 /**
  * This node as the one member of an etcd cluster: the ids every response header carries. They are derived from

@@ -16,13 +16,13 @@ import io.cleave.registry.RangeQuery.SortTarget;
 import io.cleave.registry.RegistryException;
 import io.cleave.registry.Txn;
 import io.cleave.registry.WatchRequest;
-import io.cleave.registry.grpc.etcd.Compare.TargetUnionCase;
-import io.cleave.registry.grpc.etcd.DeleteRangeRequest;
-import io.cleave.registry.grpc.etcd.PutRequest;
-import io.cleave.registry.grpc.etcd.RangeRequest;
-import io.cleave.registry.grpc.etcd.RequestOp;
-import io.cleave.registry.grpc.etcd.TxnRequest;
-import io.cleave.registry.grpc.etcd.WatchCreateRequest;
+import cleave.etcd.api.Compare.TargetUnionCase;
+import cleave.etcd.api.DeleteRangeRequest;
+import cleave.etcd.api.PutRequest;
+import cleave.etcd.api.RangeRequest;
+import cleave.etcd.api.RequestOp;
+import cleave.etcd.api.TxnRequest;
+import cleave.etcd.api.WatchCreateRequest;
 
 /**
  * etcd's request messages as the registry's Java requests. Whatever the Java types reject (an empty key, a
@@ -98,7 +98,7 @@ final class EtcdRequests {
 		};
 	}
 
-	private static Compare compare(io.cleave.registry.grpc.etcd.Compare compare) {
+	private static Compare compare(cleave.etcd.api.Compare compare) {
 		KeyRange keys = keys(compare.getKey(), compare.getRangeEnd());
 		Compare.Result result = switch (compare.getResult()) {
 			case EQUAL -> Compare.Result.EQUAL;
@@ -119,7 +119,7 @@ final class EtcdRequests {
 	}
 
 	/** etcd reads the operand its target names and ignores another; a mismatch is a malformed compare here. */
-	private static void requireOperandOfItsTarget(io.cleave.registry.grpc.etcd.Compare compare) {
+	private static void requireOperandOfItsTarget(cleave.etcd.api.Compare compare) {
 		TargetUnionCase operand = compare.getTargetUnionCase();
 		TargetUnionCase expected = switch (compare.getTarget()) {
 			case VERSION -> TargetUnionCase.VERSION;

@@ -10,13 +10,13 @@ import io.cleave.registry.PutResult;
 import io.cleave.registry.RangeResult;
 import io.cleave.registry.TxnResult;
 import io.cleave.registry.WatchEvent;
-import io.cleave.registry.grpc.etcd.DeleteRangeResponse;
-import io.cleave.registry.grpc.etcd.Event;
-import io.cleave.registry.grpc.etcd.KeyValue;
-import io.cleave.registry.grpc.etcd.PutResponse;
-import io.cleave.registry.grpc.etcd.RangeResponse;
-import io.cleave.registry.grpc.etcd.ResponseOp;
-import io.cleave.registry.grpc.etcd.TxnResponse;
+import cleave.etcd.api.DeleteRangeResponse;
+import cleave.etcd.api.Event;
+import cleave.etcd.api.KeyValue;
+import cleave.etcd.api.PutResponse;
+import cleave.etcd.api.RangeResponse;
+import cleave.etcd.api.ResponseOp;
+import cleave.etcd.api.TxnResponse;
 
 /** The registry's Java results as etcd's response messages, each with this member's header. */
 final class EtcdResponses {

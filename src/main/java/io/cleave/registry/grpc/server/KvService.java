@@ -4,17 +4,17 @@ import static io.cleave.registry.grpc.server.GrpcErrors.respond;
 
 import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.RegistryException;
-import io.cleave.registry.grpc.etcd.CompactionRequest;
-import io.cleave.registry.grpc.etcd.CompactionResponse;
-import io.cleave.registry.grpc.etcd.DeleteRangeRequest;
-import io.cleave.registry.grpc.etcd.DeleteRangeResponse;
-import io.cleave.registry.grpc.etcd.KVGrpc;
-import io.cleave.registry.grpc.etcd.PutRequest;
-import io.cleave.registry.grpc.etcd.PutResponse;
-import io.cleave.registry.grpc.etcd.RangeRequest;
-import io.cleave.registry.grpc.etcd.RangeResponse;
-import io.cleave.registry.grpc.etcd.TxnRequest;
-import io.cleave.registry.grpc.etcd.TxnResponse;
+import cleave.etcd.api.CompactionRequest;
+import cleave.etcd.api.CompactionResponse;
+import cleave.etcd.api.DeleteRangeRequest;
+import cleave.etcd.api.DeleteRangeResponse;
+import cleave.etcd.api.KVGrpc;
+import cleave.etcd.api.PutRequest;
+import cleave.etcd.api.PutResponse;
+import cleave.etcd.api.RangeRequest;
+import cleave.etcd.api.RangeResponse;
+import cleave.etcd.api.TxnRequest;
+import cleave.etcd.api.TxnResponse;
 import io.cleave.registry.internal.RequestLimits;
 import io.grpc.stub.StreamObserver;
 

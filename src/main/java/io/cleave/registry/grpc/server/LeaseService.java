@@ -6,18 +6,18 @@ import java.util.function.LongSupplier;
 
 import io.cleave.registry.Lease;
 import io.cleave.registry.Leases;
-import io.cleave.registry.grpc.etcd.LeaseGrantRequest;
-import io.cleave.registry.grpc.etcd.LeaseGrantResponse;
-import io.cleave.registry.grpc.etcd.LeaseGrpc;
-import io.cleave.registry.grpc.etcd.LeaseKeepAliveRequest;
-import io.cleave.registry.grpc.etcd.LeaseKeepAliveResponse;
-import io.cleave.registry.grpc.etcd.LeaseLeasesRequest;
-import io.cleave.registry.grpc.etcd.LeaseLeasesResponse;
-import io.cleave.registry.grpc.etcd.LeaseRevokeRequest;
-import io.cleave.registry.grpc.etcd.LeaseRevokeResponse;
-import io.cleave.registry.grpc.etcd.LeaseStatus;
-import io.cleave.registry.grpc.etcd.LeaseTimeToLiveRequest;
-import io.cleave.registry.grpc.etcd.LeaseTimeToLiveResponse;
+import cleave.etcd.api.LeaseGrantRequest;
+import cleave.etcd.api.LeaseGrantResponse;
+import cleave.etcd.api.LeaseGrpc;
+import cleave.etcd.api.LeaseKeepAliveRequest;
+import cleave.etcd.api.LeaseKeepAliveResponse;
+import cleave.etcd.api.LeaseLeasesRequest;
+import cleave.etcd.api.LeaseLeasesResponse;
+import cleave.etcd.api.LeaseRevokeRequest;
+import cleave.etcd.api.LeaseRevokeResponse;
+import cleave.etcd.api.LeaseStatus;
+import cleave.etcd.api.LeaseTimeToLiveRequest;
+import cleave.etcd.api.LeaseTimeToLiveResponse;
 import io.grpc.stub.StreamObserver;
 
 /** etcd's Lease service on the registry's {@link Leases}, answering a missing lease the way etcd does. */
@@ -169,7 +169,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 		});
 	}
 
-	private io.cleave.registry.grpc.etcd.ResponseHeader header() {
+	private cleave.etcd.api.ResponseHeader header() {
 		return member.header(revision.getAsLong());
 	}
 }

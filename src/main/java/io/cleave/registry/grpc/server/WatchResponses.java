@@ -6,8 +6,8 @@ import java.util.List;
 import com.google.protobuf.CodedOutputStream;
 
 import io.cleave.registry.WatchEvent;
-import io.cleave.registry.grpc.etcd.WatchResponse;
-import io.cleave.registry.grpc.etcd.Event;
+import cleave.etcd.api.WatchResponse;
+import cleave.etcd.api.Event;
 
 /**
  * Splits a batch of events into watch responses of bounded size. Every watch gets responses cut between revisions

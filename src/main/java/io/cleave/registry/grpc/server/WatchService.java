@@ -2,9 +2,9 @@ package io.cleave.registry.grpc.server;
 
 import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.Watches;
-import io.cleave.registry.grpc.etcd.WatchGrpc;
-import io.cleave.registry.grpc.etcd.WatchRequest;
-import io.cleave.registry.grpc.etcd.WatchResponse;
+import cleave.etcd.api.WatchGrpc;
+import cleave.etcd.api.WatchRequest;
+import cleave.etcd.api.WatchResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 

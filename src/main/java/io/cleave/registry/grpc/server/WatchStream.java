@@ -19,9 +19,9 @@ import io.cleave.registry.Watch;
 import io.cleave.registry.WatchEvent;
 import io.cleave.registry.WatchListener;
 import io.cleave.registry.Watches;
-import io.cleave.registry.grpc.etcd.WatchCreateRequest;
-import io.cleave.registry.grpc.etcd.WatchRequest;
-import io.cleave.registry.grpc.etcd.WatchResponse;
+import cleave.etcd.api.WatchCreateRequest;
+import cleave.etcd.api.WatchRequest;
+import cleave.etcd.api.WatchResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 

@@ -14,10 +14,10 @@ import io.cleave.registry.KeyRange;
 import io.cleave.registry.RecordingListener;
 import io.cleave.registry.Watch;
 import io.cleave.registry.WatchRequest;
-import io.cleave.registry.grpc.etcd.ResponseHeader;
-import io.cleave.registry.grpc.etcd.WatchCreateRequest;
-import io.cleave.registry.grpc.etcd.WatchGrpc;
-import io.cleave.registry.grpc.etcd.WatchResponse;
+import cleave.etcd.api.ResponseHeader;
+import cleave.etcd.api.WatchCreateRequest;
+import cleave.etcd.api.WatchGrpc;
+import cleave.etcd.api.WatchResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -46,12 +46,12 @@ class EtcdWatchResumeTests {
 		etcd = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
 				.addService(new WatchGrpc.WatchImplBase() {
 					@Override
-					public StreamObserver<io.cleave.registry.grpc.etcd.WatchRequest> watch(
+					public StreamObserver<cleave.etcd.api.WatchRequest> watch(
 							StreamObserver<WatchResponse> responses) {
 						streams.add(responses);
 						return new StreamObserver<>() {
 							@Override
-							public void onNext(io.cleave.registry.grpc.etcd.WatchRequest request) {
+							public void onNext(cleave.etcd.api.WatchRequest request) {
 								if (request.hasCreateRequest()) {
 									creates.add(request.getCreateRequest());
 								}

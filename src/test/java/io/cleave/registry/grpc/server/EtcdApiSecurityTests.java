@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
 
-import io.cleave.registry.grpc.etcd.KVGrpc;
-import io.cleave.registry.grpc.etcd.PutRequest;
-import io.cleave.registry.grpc.etcd.RangeRequest;
+import cleave.etcd.api.KVGrpc;
+import cleave.etcd.api.PutRequest;
+import cleave.etcd.api.RangeRequest;
 import io.cleave.testing.CleaveNode;
 import io.cleave.testing.TestCertificates;
 import io.grpc.ChannelCredentials;

@@ -15,9 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.cleave.registry.RegistryProperties;
-import io.cleave.registry.grpc.etcd.MaintenanceGrpc;
-import io.cleave.registry.grpc.etcd.StatusRequest;
-import io.cleave.registry.grpc.etcd.StatusResponse;
+import cleave.etcd.api.MaintenanceGrpc;
+import cleave.etcd.api.StatusRequest;
+import cleave.etcd.api.StatusResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
