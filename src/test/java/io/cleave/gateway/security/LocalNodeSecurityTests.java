@@ -41,9 +41,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.CorsConfigurationSource;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,7 +55,10 @@ import tools.jackson.databind.json.JsonMapper;
 		"cleave.gateway.security.routes[0].path=/api/Audit/**",
 		"cleave.gateway.security.routes[0].roles=auditor",
 		"cleave.gateway.security.routes[1].path=/api/Open/**",
-		"cleave.gateway.security.routes[1].access=public" })
+		"cleave.gateway.security.routes[1].access=public",
+		"cleave.gateway.cors[0].path=/api/**",
+		"cleave.gateway.cors[0].allowed-origins=https://shop.example",
+		"cleave.gateway.cors[0].allowed-methods=POST" })
 class LocalNodeSecurityTests {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -261,17 +261,6 @@ class LocalNodeSecurityTests {
 		@GetMapping("/test/identity")
 		String identity(HttpServletRequest request) {
 			return ClientIdentity.of(request);
-		}
-
-		/** CORS settings under the name the security chain looks for (the gateway's CORS configuration provides it). */
-		@Bean(SecurityConfiguration.CORS)
-		CorsConfigurationSource corsConfigurationSource() {
-			CorsConfiguration cors = new CorsConfiguration();
-			cors.addAllowedOrigin("https://shop.example");
-			cors.addAllowedMethod("POST");
-			UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-			source.registerCorsConfiguration("/api/**", cors);
-			return source;
 		}
 	}
 }
