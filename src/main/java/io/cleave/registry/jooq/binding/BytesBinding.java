@@ -1,4 +1,4 @@
-package io.cleave.registry.jooq;
+package io.cleave.registry.jooq.binding;
 
 import java.sql.SQLException;
 import java.sql.Types;
@@ -19,7 +19,7 @@ import org.jooq.impl.SQLDataType;
  * Binds the registry's {@code bytea} columns as plain bytes on every database. jOOQ's own binding sends a byte array to
  * H2 as a BLOB: each bound key or value then becomes a temporary large object in H2's LOB store — three more B-trees
  * written and committed per statement, and copied back out on read — which cost the embedded store more than the rows
- * themselves. Public only because the generated table classes (another package) name it.
+ * themselves. Public, in a package of its own, because the generated table classes name it.
  */
 public final class BytesBinding implements Binding<byte[], byte[]> {
 
