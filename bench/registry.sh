@@ -73,7 +73,7 @@ if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working
 jdk="$("$java" -version 2>&1 | sed -n '2p')"
 cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
-etcd_version="$( (command -v etcd >/dev/null && etcd --version 2>/dev/null | head -n 1) || echo 'not installed')"
+etcd_version="$( (command -v etcd >/dev/null && etcd --version 2>/dev/null | sed -n 1p) || echo 'not installed')"
 
 mkdir -p "$(dirname "$out")"
 {

@@ -15,14 +15,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import io.cleave.registry.Bytes;
@@ -75,9 +70,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	private final InstantSource clock;
 
-	private final ReentrantLock writeLock = new ReentrantLock();
-
-	private final Queue<PendingWrite<?>> pendingWrites = new ConcurrentLinkedQueue<>();
+	private final GroupCommit<PendingWrite<?>> groupCommit = new GroupCommit<>(MAX_WRITES_PER_COMMIT, this::commit);
 
 	private final List<Runnable> commitCallbacks = new CopyOnWriteArrayList<>();
 
@@ -236,32 +229,10 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	}
 
 	private <T> T enqueue(PendingWrite<T> mine) {
-		pendingWrites.add(mine);
-		writeLock.lock();
-		try {
-			if (!mine.result.isDone()) {
-				commitPendingWrites();
-			}
-		}
-		finally {
-			writeLock.unlock();
-		}
-		try {
-			return mine.result.join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException failure) {
-				throw failure;
-			}
-			throw ex;
-		}
+		return groupCommit.submit(mine, mine.result);
 	}
 
-	private void commitPendingWrites() {
-		List<PendingWrite<?>> batch = new ArrayList<>();
-		for (PendingWrite<?> next; batch.size() < MAX_WRITES_PER_COMMIT && (next = pendingWrites.poll()) != null;) {
-			batch.add(next);
-		}
+	private void commit(List<PendingWrite<?>> batch) {
 		List<PendingWrite<?>> applied = new ArrayList<>(batch);
 		try {
 			while (true) {
@@ -285,7 +256,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			}
 		}
 		catch (RuntimeException failure) { // the database failed: nothing of the batch was applied
-			batch.forEach(w -> w.result.completeExceptionally(w.failure != null ? w.failure : failure));
+			batch.forEach(w -> w.fail(w.failure != null ? w.failure : failure));
 			return;
 		}
 		long revision = applied.stream().mapToLong(w -> w.revisionAfter).max().orElse(0);
@@ -298,12 +269,12 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	/** Writes waiting to be committed; for tests that stage a group commit. */
 	int writeQueueLength() {
-		return pendingWrites.size();
+		return groupCommit.queueLength();
 	}
 
 	/** Whether a batch of writes is being committed; for tests that stage a group commit. */
 	boolean writeLockHeld() {
-		return writeLock.isLocked();
+		return groupCommit.committing();
 	}
 
 	/** Applies the writes in order, each at the revision after the one before; the first that failed, if any. */
@@ -437,14 +408,12 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	}
 
 	/** One caller's write, run and completed by whichever caller commits its batch. */
-	private static final class PendingWrite<T> {
+	private static final class PendingWrite<T> extends GroupCommit.Member<T> {
 
 		/** What to do: a function of the transaction's position, or (the fast path) a plain put. */
 		final @Nullable Function<Writer, T> work;
 
 		final @Nullable Put put;
-
-		final CompletableFuture<T> result = new CompletableFuture<>();
 
 		/** Set by the committing caller, read once it has committed. */
 		@Nullable Object outcome;
@@ -468,10 +437,10 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		@SuppressWarnings("unchecked") // a plain put's outcome is its PutResult, and T is PutResult then
 		void complete() {
 			if (failure != null) {
-				result.completeExceptionally(failure);
+				fail(failure);
 			}
 			else {
-				result.complete((T) outcome);
+				succeed((T) outcome);
 			}
 		}
 	}

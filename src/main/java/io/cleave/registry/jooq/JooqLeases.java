@@ -13,11 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.cleave.registry.Bytes;
 import io.cleave.registry.Lease;
@@ -47,9 +43,8 @@ public final class JooqLeases implements Leases {
 
 	private final TransactionTemplate transactions;
 
-	private final Queue<Renewal> pendingRenewals = new ConcurrentLinkedQueue<>();
-
-	private final ReentrantLock renewalLock = new ReentrantLock();
+	/** Unbounded batches: a renewal is one small row update, and a sweep of thousands at once is fine. */
+	private final GroupCommit<Renewal> renewals = new GroupCommit<>(Integer.MAX_VALUE, this::commitRenewals);
 
 	public JooqLeases(DSLContext dsl, JooqKeyValueStore store, InstantSource clock,
 			PlatformTransactionManager transactions) {
@@ -97,24 +92,10 @@ public final class JooqLeases implements Leases {
 	@Override
 	public Optional<Lease> keepAlive(long id) {
 		Renewal renewal = new Renewal(id);
-		pendingRenewals.add(renewal);
-		renewalLock.lock();
-		try {
-			if (!renewal.result.isDone()) {
-				commitPendingRenewals();
-			}
-		}
-		finally {
-			renewalLock.unlock();
-		}
-		return renewal.result.join();
+		return renewals.submit(renewal, renewal.result);
 	}
 
-	private void commitPendingRenewals() {
-		List<Renewal> batch = new ArrayList<>();
-		for (Renewal next; (next = pendingRenewals.poll()) != null;) {
-			batch.add(next);
-		}
+	private void commitRenewals(List<Renewal> batch) {
 		try {
 			Map<Long, Long> renewed = transactions.execute(status -> {
 				Map<Long, Long> ttls = new HashMap<>();
@@ -124,7 +105,7 @@ public final class JooqLeases implements Leases {
 				// lock is held.
 				var locked = dsl.select(REGISTRY_LEASE.ID, REGISTRY_LEASE.TTL_SECONDS, REGISTRY_LEASE.EXPIRES_AT)
 						.from(REGISTRY_LEASE)
-						.where(REGISTRY_LEASE.ID.in(batch.stream().map(Renewal::id).distinct().toList()))
+						.where(REGISTRY_LEASE.ID.in(batch.stream().map(r -> r.id).distinct().toList()))
 						.orderBy(REGISTRY_LEASE.ID)
 						.forUpdate()
 						.fetch();
@@ -144,20 +125,22 @@ public final class JooqLeases implements Leases {
 				return ttls;
 			});
 			for (Renewal r : batch) {
-				Long ttl = renewed.get(r.id());
-				r.result.complete(ttl == null ? Optional.empty() : Optional.of(new Lease(r.id(), ttl)));
+				Long ttl = renewed.get(r.id);
+				r.succeed(ttl == null ? Optional.empty() : Optional.of(new Lease(r.id, ttl)));
 			}
 		}
 		catch (RuntimeException failure) {
-			batch.forEach(r -> r.result.completeExceptionally(failure));
+			batch.forEach(r -> r.fail(failure));
 		}
 	}
 
 	/** One caller's renewal, completed by whichever caller commits its batch. */
-	private record Renewal(long id, CompletableFuture<Optional<Lease>> result) {
+	private static final class Renewal extends GroupCommit.Member<Optional<Lease>> {
+
+		final long id;
 
 		Renewal(long id) {
-			this(id, new CompletableFuture<>());
+			this.id = id;
 		}
 	}
 

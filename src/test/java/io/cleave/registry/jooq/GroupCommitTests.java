@@ -1,0 +1,106 @@
+package io.cleave.registry.jooq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitTests {
+
+	private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+	/** Each batch's members, in commit order. */
+	private final List<List<String>> batches = new CopyOnWriteArrayList<>();
+
+	/** Batch n (from 0) waits for hold.get(n), after it has completed its members. */
+	private final List<CountDownLatch> holds = List.of(new CountDownLatch(1), new CountDownLatch(1));
+
+	private final GroupCommit<Work> commits = new GroupCommit<>(100, batch -> {
+		int n = batches.size();
+		batches.add(batch.stream().map(w -> w.name).toList());
+		batch.forEach(w -> w.succeed(w.name));
+		if (n < holds.size()) {
+			awaitRelease(holds.get(n));
+		}
+	});
+
+	@AfterEach
+	void releaseAll() {
+		holds.forEach(CountDownLatch::countDown);
+		threads.shutdownNow();
+	}
+
+	@Test
+	void workQueuedDuringACommitIsCommittedInOneBatchOnceItEnds() throws Exception {
+		Future<String> first = submit("first");
+		await().atMost(Duration.ofSeconds(10)).until(() -> commits.committing() && batches.size() == 1);
+		List<Future<String>> queued = List.of(submit("a"), submit("b"), submit("c"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> commits.queueLength() == 3);
+
+		holds.get(1).countDown(); // the next batch does not stop
+		holds.get(0).countDown();
+
+		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+		for (Future<String> f : queued) {
+			f.get(10, TimeUnit.SECONDS);
+		}
+		assertThat(batches).hasSize(2);
+		assertThat(batches.get(1)).containsExactlyInAnyOrder("a", "b", "c");
+	}
+
+	@Test
+	void aCallerWhoseWorkAnotherCommittedReturnsWithoutWaitingForTheNextBatch() throws Exception {
+		submit("first");
+		await().atMost(Duration.ofSeconds(10)).until(() -> commits.committing() && batches.size() == 1);
+		Future<String> a = submit("a");
+		Future<String> b = submit("b");
+		await().atMost(Duration.ofSeconds(10)).until(() -> commits.queueLength() == 2);
+
+		holds.get(0).countDown();
+
+		// Batch 2 holds a and b: both completed, while the caller committing it is still inside the commit. The other
+		// one must not wait for that commit to end (as it would behind a plain lock).
+		await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> a.isDone() || b.isDone());
+		assertThat(commits.committing()).as("batch 2 still being committed").isTrue();
+		assertThat(a.isDone() ^ b.isDone()).as("exactly the caller not committing has returned").isTrue();
+	}
+
+	private Future<String> submit(String name) {
+		return threads.submit(() -> {
+			Work work = new Work(name);
+			return commits.submit(work, work.result);
+		});
+	}
+
+	private static void awaitRelease(CountDownLatch latch) {
+		try {
+			if (!latch.await(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("never released");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static final class Work extends GroupCommit.Member<String> {
+
+		final String name;
+
+		Work(String name) {
+			this.name = name;
+		}
+	}
+}
