@@ -36,7 +36,7 @@ bench_classpath() {
 bench_facts() {
   local commit cpu
   commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
+  if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
   cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
   echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
   echo "| commit | $commit |"
