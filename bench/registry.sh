@@ -18,7 +18,9 @@
 # Exit status 3: a backend got something wrong (see "Problems found" in the result).
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=registry-bench
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 out="${OUT:-$repo/bench/results/registry.md}"
 java_opts="${JAVA_OPTS:-}"
 for knob in RUNS WATCHERS INSTANCES PERIOD DURATION; do
@@ -26,23 +28,7 @@ for knob in RUNS WATCHERS INSTANCES PERIOD DURATION; do
   [ -z "$value" ] || [[ "$value" =~ ^[1-9][0-9]*$ ]] || { echo "$knob must be a positive integer (got '$value')" >&2; exit 2; }
 done
 
-log() { printf 'registry-bench: %s\n' "$*" >&2; }
-
-# ---- the JDK the build uses: .mvn/jdk.sh keeps JAVA_HOME (or the java on PATH) when it is 21+, otherwise exports
-# the newest JDK 21+ it finds, otherwise exits saying what to install. It leaves `set -f` behind.
-# shellcheck source=/dev/null
-. "$repo/.mvn/jdk.sh"
-set +f
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-"$java" -version >/dev/null 2>&1 || { log "no working java at $java"; exit 1; }
-
-cd "$repo"
-# ---- compile the test classes and write down the test classpath --------------------------------------------
-mkdir -p target/bench
-classpath_file="$repo/target/bench/classpath.txt"
-log "compiling (./mvnw -q test-compile dependency:build-classpath)"
-./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$classpath_file" >&2
+classpath="$(bench_classpath)"
 
 figures="$(mktemp "${TMPDIR:-/tmp}/cleave-registry-bench.XXXXXX")"
 trap 'rm -f "$figures"' EXIT
@@ -58,7 +44,7 @@ props=(-Dbench.out="$figures")
 [ -z "${DURATION:-}" ] || props+=(-Dbench.duration="$DURATION")
 # Word splitting of JAVA_OPTS is intended: it is a list of JVM flags.
 # shellcheck disable=SC2086
-"$java" --enable-native-access=ALL-UNNAMED $java_opts "${props[@]}" -cp "target/classes:target/test-classes:$(cat "$classpath_file")" \
+"$java" --enable-native-access=ALL-UNNAMED $java_opts "${props[@]}" -cp "$classpath" \
   io.cleave.bench.RegistryBenchmark && status=0 || status=$?
 load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 took=$(($(date +%s) - started))
@@ -68,10 +54,6 @@ if [ ! -s "$figures" ]; then
 fi
 
 # ---- report -------------------------------------------------------------------------------------------
-commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
-jdk="$("$java" -version 2>&1 | sed -n '2p')"
-cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
 etcd_version="$( (command -v etcd >/dev/null && etcd --version 2>/dev/null | sed -n 1p) || echo 'not installed')"
 
@@ -88,11 +70,9 @@ mkdir -p "$(dirname "$out")"
   echo
   echo "| | |"
   echo "|---|---|"
-  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
-  echo "| commit | $commit |"
-  echo "| JDK | $jdk |"
+  bench_facts
+  echo "| RAM | ${mem_gib} GiB |"
   echo "| JVM flags | ${java_opts:-none (JVM defaults)} |"
-  echo "| CPUs | $(nproc) (${cpu_model:-unknown model}), ${mem_gib} GiB RAM |"
   echo "| etcd | $etcd_version |"
   echo "| load average (1/5/15 min) | before: $load_before; after: $load_after |"
   echo "| duration | ${took} s |"

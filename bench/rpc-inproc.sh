@@ -13,26 +13,15 @@
 # call in the same run are what to compare.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=rpc-inproc-bench
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 out="${OUT:-$repo/bench/results/rpc-inproc.md}"
-log() { printf 'rpc-inproc-bench: %s\n' "$*" >&2; }
-
-# shellcheck source=/dev/null
-. "$repo/.mvn/jdk.sh"
-set +f
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-
-cd "$repo"
-mkdir -p target/bench
-classpath_file="$repo/target/bench/classpath.txt"
-log "compiling (./mvnw -q test-compile dependency:build-classpath)"
-./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$classpath_file" >&2
+classpath="$(bench_classpath)"
 
 raw="$(mktemp "${TMPDIR:-/tmp}/cleave-rpc-inproc.XXXXXX")"
 trap 'rm -f "$raw" "$raw.direct" "$raw.rpc" "$raw.traced"' EXIT
 load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
-classpath="target/classes:target/test-classes:$(cat "$classpath_file")"
 jmh() { # output csv, then JMH arguments; -prof gc adds each call's allocation (B/op)
   local csv="$1"
   shift
