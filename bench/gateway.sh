@@ -9,7 +9,8 @@
 #   bench/gateway.sh                       # writes bench/results/gateway.md and prints it
 #   ROUNDS=5 DURATION=20 CONNECTIONS=32 OUT=/tmp/gw.md bench/gateway.sh
 #
-# Environment: ROUNDS (3), DURATION (10 s per wrk run), WARMUP (5 s per server before its first round),
+# Environment: ROUNDS (3), DURATION (10 s per wrk run), WARMUP (20 s per server before its first round: the edge's
+# longer path needs that long on 2 cores before the JIT has compiled it),
 # THREADS (wrk threads, 2), CONNECTIONS (wrk connections, 16), OUT (result file), JAVA_HOME.
 # Needs wrk (Debian: apt-get install wrk; installed here when run as root) and curl.
 set -euo pipefail
@@ -20,7 +21,7 @@ name=gateway-bench
 out="${OUT:-$repo/bench/results/gateway.md}"
 rounds="${ROUNDS:-3}"
 duration="${DURATION:-10}"
-warmup="${WARMUP:-5}"
+warmup="${WARMUP:-20}"
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-16}"
 
