@@ -15,21 +15,8 @@ import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
-
-import org.jspecify.annotations.Nullable;
 
 /**
  * The endpoint middleware every hosted method gets, go-kit style: each a decorator built once per method, so a call
@@ -40,28 +27,17 @@ public final class EndpointMiddlewares {
 	/** Timer of the calls served, tagged {@code service}, {@code method} and {@code status}. */
 	public static final String CALLS_METRIC = "cleave.rpc.server.calls";
 
-	/** Instrumentation scope of the spans. */
-	public static final String INSTRUMENTATION_SCOPE = "io.cleave.rpc";
-
-	/** Span attribute naming the call's final status. */
-	public static final AttributeKey<String> RPC_STATUS = AttributeKey.stringKey("rpc.status");
-
-	private static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
-
-	private static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
-
-	private static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
-
 	private EndpointMiddlewares() {
 	}
 
 	/**
-	 * The chain, outermost first: metrics (so they count every outcome, rejections included), tracing, deadline,
+	 * The chain, outermost first: metrics (so they count every outcome, rejections included), tracing (a span per
+	 * call, from the tracing adapter: {@code rpc.opentelemetry}), deadline,
 	 * request validation, concurrency limit (so rejected requests hold no permit), then the service itself.
 	 */
-	public static List<EndpointMiddleware> standard(MeterRegistry meters, OpenTelemetry openTelemetry,
+	public static List<EndpointMiddleware> standard(MeterRegistry meters, EndpointMiddleware tracing,
 			Validator validator, int maxConcurrentCallsPerService) {
-		return List.of(metrics(meters), tracing(openTelemetry), deadline(), validation(validator),
+		return List.of(metrics(meters), tracing, deadline(), validation(validator),
 				concurrencyLimit(maxConcurrentCallsPerService));
 	}
 
@@ -107,83 +83,6 @@ public final class EndpointMiddlewares {
 			byStatus[status.ordinal()] = timer;
 		}
 		return timer;
-	}
-
-	/**
-	 * Traces each call as an OpenTelemetry server span named {@code service/method}, current while the service runs
-	 * (so its logs carry the trace id and its own calls are children). An in-process call's parent is the span current
-	 * on the calling thread; a call from another node, which arrives with no span current, continues the trace its
-	 * metadata carries ({@code traceparent}). The sampler decides once, when the span starts; an unsampled span
-	 * records nothing and gets no attributes, but its context is still current, so its children stay unsampled and
-	 * logs still name the trace. With {@link OpenTelemetry#noop()} (tracing off) the middleware is left out.
-	 * <p>
-	 * It speaks OpenTelemetry's API rather than Micrometer Tracing's: same tracer and context (Boot's bridge shares
-	 * them, so Micrometer spans and these nest either way), but making a span current through Micrometer's bridge cost
-	 * 2–5× more per call (bench/results/rpc-inproc.md).
-	 */
-	public static EndpointMiddleware tracing(OpenTelemetry openTelemetry) {
-		if (openTelemetry == OpenTelemetry.noop()) {
-			return (method, next) -> next;
-		}
-		Tracer tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
-		TextMapPropagator propagator = openTelemetry.getPropagators().getTextMapPropagator();
-		return (method, next) -> {
-			String name = method.fullName();
-			Attributes attributes = Attributes.of(RPC_SYSTEM, "cleave", RPC_SERVICE, method.service(), RPC_METHOD,
-					method.name());
-			return (request, context) -> {
-				Context parent = parent(propagator, context);
-				Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(parent).startSpan();
-				boolean recording = span.isRecording();
-				if (recording) {
-					span.setAllAttributes(attributes);
-				}
-				try (Scope scope = parent.with(span).makeCurrent()) {
-					Object response = next.call(request, context);
-					if (recording) {
-						span.setAttribute(RPC_STATUS, Status.OK.name());
-					}
-					return response;
-				}
-				catch (Throwable failure) {
-					if (recording) {
-						span.setAttribute(RPC_STATUS, Status.of(failure).name());
-						span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
-						span.recordException(failure);
-					}
-					throw failure;
-				}
-				finally {
-					span.end();
-				}
-			};
-		};
-	}
-
-	private static Context parent(TextMapPropagator propagator, CallContext context) {
-		Context current = Context.current();
-		// Remote callers' trace context is in the metadata; in-process calls made while serving another inherit that
-		// metadata too, but their parent is the span current on this thread. Empty metadata: no lookup at all.
-		if (context.metadata().isEmpty() || Span.fromContext(current).getSpanContext().isValid()) {
-			return current;
-		}
-		return propagator.extract(current, context.metadata(), MetadataGetter.INSTANCE);
-	}
-
-	/** Reads trace headers from a call's metadata. */
-	private enum MetadataGetter implements TextMapGetter<Map<String, String>> {
-
-		INSTANCE;
-
-		@Override
-		public Iterable<String> keys(Map<String, String> metadata) {
-			return metadata.keySet();
-		}
-
-		@Override
-		public @Nullable String get(@Nullable Map<String, String> metadata, String key) {
-			return metadata == null ? null : metadata.get(key);
-		}
 	}
 
 	/**

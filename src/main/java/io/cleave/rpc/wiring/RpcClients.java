@@ -19,10 +19,6 @@ import io.cleave.rpc.endpoint.ServiceDescriptor;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,31 +59,6 @@ final class RpcClients {
 	RpcClients(ServiceCatalog catalog, RpcTransport local, Supplier<@Nullable RpcTransport> remote,
 			Duration defaultDeadline, String nodeName) {
 		this(catalog, local, remote, defaultDeadline, nodeName, UnaryOperator.identity());
-	}
-
-	/**
-	 * Writes the current span's context ({@code traceparent}, …) over the one a call's metadata carries, so that a
-	 * remote callee's span is a child of the span serving the call here, not a sibling; without a current span the
-	 * metadata stays as it is.
-	 */
-	static UnaryOperator<Map<String, String>> traceContext(OpenTelemetry openTelemetry) {
-		if (openTelemetry == OpenTelemetry.noop()) {
-			return UnaryOperator.identity();
-		}
-		TextMapPropagator propagator = openTelemetry.getPropagators().getTextMapPropagator();
-		return metadata -> {
-			Context current = Context.current();
-			if (!Span.fromContext(current).getSpanContext().isValid()) {
-				return metadata;
-			}
-			Map<String, String> carrier = new HashMap<>(metadata);
-			propagator.inject(current, carrier, (map, key, value) -> {
-				if (map != null) {
-					map.put(key, value);
-				}
-			});
-			return carrier;
-		};
 	}
 
 	ServiceCatalog catalog() {

@@ -10,6 +10,7 @@ import io.cleave.rpc.RpcProperties;
 import io.cleave.rpc.endpoint.EndpointMiddlewares;
 import io.cleave.rpc.endpoint.LocalEndpoints;
 import io.cleave.rpc.endpoint.RpcContractException;
+import io.cleave.rpc.endpoint.RpcTracing;
 import io.cleave.rpc.endpoint.RpcTransport;
 import io.cleave.rpc.endpoint.ServiceCatalog;
 import io.cleave.rpc.endpoint.ServiceContracts;
@@ -19,8 +20,6 @@ import io.cleave.rpc.wiring.RpcServiceScanner.ServiceTypes;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.tracing.Tracer;
-import io.opentelemetry.api.OpenTelemetry;
 import jakarta.validation.Validator;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,30 +49,19 @@ class RpcWiring {
 
 	@Bean
 	LocalEndpoints rpcLocalEndpoints(ServiceCatalog catalog, ListableBeanFactory beans, RpcProperties properties,
-			ObjectProvider<MeterRegistry> meters, ObjectProvider<Tracer> tracer,
-			ObjectProvider<OpenTelemetry> openTelemetry, Validator validator) {
+			ObjectProvider<MeterRegistry> meters, ObjectProvider<RpcTracing> tracing, Validator validator) {
 		return new LocalEndpoints(catalog, service -> implementation(beans, service),
 				EndpointMiddlewares.standard(meters.getIfAvailable(SimpleMeterRegistry::new),
-						tracing(tracer, openTelemetry), validator, properties.maxConcurrentCalls()));
+						tracing.getIfAvailable(RpcTracing::none).middleware(), validator,
+						properties.maxConcurrentCalls()));
 	}
 
 	@Bean
 	RpcClients rpcClients(ServiceCatalog catalog, LocalEndpoints endpoints, ObjectProvider<RpcTransport> remote,
-			RpcProperties properties, CleaveProperties cleave, ObjectProvider<Tracer> tracer,
-			ObjectProvider<OpenTelemetry> openTelemetry) {
+			RpcProperties properties, CleaveProperties cleave, ObjectProvider<RpcTracing> tracing) {
 		return new RpcClients(catalog, new InProcessRpcTransport(endpoints), remote::getIfUnique,
 				properties.defaultDeadline(), cleave.node().name(),
-				RpcClients.traceContext(tracing(tracer, openTelemetry)));
-	}
-
-	/**
-	 * The OpenTelemetry that RPC spans go to: Boot's, unless tracing is off ({@code management.tracing.enabled=false}
-	 * leaves Micrometer's no-op tracer) or absent, and then the no-op one, which leaves the tracing middleware out.
-	 */
-	static OpenTelemetry tracing(ObjectProvider<Tracer> tracer, ObjectProvider<OpenTelemetry> openTelemetry) {
-		Tracer micrometer = tracer.getIfAvailable();
-		OpenTelemetry sdk = openTelemetry.getIfAvailable();
-		return micrometer == null || micrometer == Tracer.NOOP || sdk == null ? OpenTelemetry.noop() : sdk;
+				tracing.getIfAvailable(RpcTracing::none).outgoingMetadata());
 	}
 
 	@Bean

@@ -23,6 +23,7 @@ import io.cleave.rpc.InvalidRequestException;
 import io.cleave.rpc.InvalidRequestException.FieldViolation;
 import io.cleave.rpc.RpcService;
 import io.cleave.rpc.inproc.InProcessRpcTransport;
+import io.cleave.rpc.opentelemetry.OpenTelemetryRpc;
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
 
@@ -112,7 +113,7 @@ class EndpointChainTests {
 		ServiceCatalog catalog = new ServiceCatalog(List.of(ServiceContracts.describe(Echo.class, "echo")), m -> true);
 		Echo echo = request -> behaviour.apply(request);
 		return new InProcessRpcTransport(new LocalEndpoints(catalog, service -> echo,
-				EndpointMiddlewares.standard(meters, openTelemetry, validation.getValidator(),
+				EndpointMiddlewares.standard(meters, OpenTelemetryRpc.tracing(openTelemetry).middleware(), validation.getValidator(),
 						maxConcurrentCalls)));
 	}
 
@@ -250,7 +251,7 @@ class EndpointChainTests {
 	void withTracingOffTheChainHasNoTracingMiddleware() {
 		Endpoint core = (request, context) -> "core";
 
-		assertThat(EndpointMiddlewares.tracing(OpenTelemetry.noop()).apply(ping, core)).isSameAs(core);
+		assertThat(OpenTelemetryRpc.tracing(OpenTelemetry.noop()).middleware().apply(ping, core)).isSameAs(core);
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import fixtures.bench.Adder.Terms;
 
 import io.cleave.rpc.endpoint.EndpointMiddleware;
 import io.cleave.rpc.endpoint.EndpointMiddlewares;
+import io.cleave.rpc.opentelemetry.OpenTelemetryRpc;
 import io.cleave.rpc.endpoint.LocalEndpoints;
 import io.cleave.rpc.endpoint.ServiceCatalog;
 import io.cleave.rpc.endpoint.ServiceContracts;
@@ -113,17 +114,17 @@ public class RpcInProcessBenchmark {
 						"management.otlp.metrics.export.enabled=false")
 				.run();
 		MeterRegistry meters = context.getBean(MeterRegistry.class);
-		OpenTelemetry openTelemetry = RpcWiring.tracing(context.getBeanProvider(Tracer.class),
-				context.getBeanProvider(OpenTelemetry.class));
+		OpenTelemetry openTelemetry = context.getBeanProvider(OpenTelemetry.class).getIfAvailable(OpenTelemetry::noop);
 		Validator validator = context.getBean(Validator.class);
 		if (openTelemetry == OpenTelemetry.noop()) {
 			throw new IllegalStateException("the benchmark needs Boot's OpenTelemetry, got the no-op one");
 		}
-		List<EndpointMiddleware> all = EndpointMiddlewares.standard(meters, openTelemetry, validator, 1000);
+		List<EndpointMiddleware> all = EndpointMiddlewares.standard(meters,
+				OpenTelemetryRpc.tracing(openTelemetry).middleware(), validator, 1000);
 		client = proxy(switch (chain) {
 			case "none" -> List.of();
 			case "metrics" -> List.of(EndpointMiddlewares.metrics(meters));
-			case "tracing" -> List.of(EndpointMiddlewares.tracing(openTelemetry));
+			case "tracing" -> List.of(OpenTelemetryRpc.tracing(openTelemetry).middleware());
 			case "deadline" -> List.of(EndpointMiddlewares.deadline());
 			case "validation" -> List.of(EndpointMiddlewares.validation(validator));
 			case "limit" -> List.of(EndpointMiddlewares.concurrencyLimit(1000));

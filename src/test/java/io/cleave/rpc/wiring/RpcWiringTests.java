@@ -23,6 +23,7 @@ import io.cleave.rpc.RpcProperties;
 import io.cleave.rpc.endpoint.MethodDescriptor;
 import io.cleave.rpc.endpoint.RpcContractException;
 import io.cleave.rpc.endpoint.RpcTransport;
+import io.cleave.rpc.opentelemetry.OpenTelemetryConfiguration;
 import io.cleave.testing.KeptSpans;
 
 import io.micrometer.tracing.Span;
@@ -57,7 +58,7 @@ class RpcWiringTests {
 			.withInitializer(context -> AutoConfigurationPackages.register(
 					(BeanDefinitionRegistry) context.getBeanFactory(), Sleeper.class.getPackageName()))
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ValidationAutoConfiguration.class))
-			.withUserConfiguration(Properties.class, RpcWiring.class);
+			.withUserConfiguration(Properties.class, RpcWiring.class, OpenTelemetryConfiguration.class);
 
 	@Test
 	void injectsTheProxyWhichCallsTheImplementationThroughTheChain() {
