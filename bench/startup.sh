@@ -141,6 +141,7 @@ measure() { # $1 = variant, $2 = kind (fresh|restart), $3 = run number, $4 = wor
   local variant="$1" kind="$2" run="$3" dir="$4" port etcd_port t0 t_up up_ms rss_kb rss_mib ready stop_ms t_stop rc body
   port="$(free_port)"
   etcd_port="$(free_port)"
+  while [ "$etcd_port" = "$port" ]; do etcd_port="$(free_port)"; done
   local logf="$dir/$kind.log"
   local -a start
   case "$variant" in
@@ -167,6 +168,14 @@ measure() { # $1 = variant, $2 = kind (fresh|restart), $3 = run number, $4 = wor
     if ! alive "$pid"; then
       wait "$pid" && rc=0 || rc=$?
       pid=""
+      # A free port can be taken between the check and the bind (other processes on the machine pick ports too):
+      # that start says nothing about start-up time, so it is run again (on the same data) with other ports.
+      if grep -q 'already in use' "$logf" && [ "${port_retries:-0}" -lt 3 ]; then
+        log "$variant $kind run $run: a port was taken meanwhile; starting again on other ports"
+        if [ "$kind" = fresh ]; then rm -rf "$dir/data" && mkdir -p "$dir/data"; fi
+        port_retries=$((${port_retries:-0} + 1)) measure "$@"
+        return
+      fi
       log "$variant $kind run $run: the process exited ($rc) before UP; last log lines:"
       tail -n 30 "$logf" >&2
       return 1
