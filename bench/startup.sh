@@ -293,6 +293,8 @@ exit_codes() { awk -v variant="$1" '$1 == variant { print $8 }' "$work/samples" 
 
 mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
 
+# Before the result file is opened: writing it would make the checkout look modified.
+facts="$(bench_facts)"
 mkdir -p "$(dirname "$out")"
 {
   echo "# Cleave startup benchmark"
@@ -311,7 +313,7 @@ mkdir -p "$(dirname "$out")"
   echo
   echo "| | |"
   echo "|---|---|"
-  bench_facts
+  echo "$facts"
   echo "| RAM | ${mem_gib} GiB |"
   echo "| JVM flags | ${java_opts:-none (JVM defaults)} |"
   echo "| jar | ${jar_mib} MiB ($( [ "$jar" = "$repo/target/cleave.jar" ] && echo target/cleave.jar || echo "$jar")); extracted layout ${layout_mib} MiB |"
