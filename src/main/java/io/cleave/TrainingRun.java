@@ -1,10 +1,11 @@
 package io.cleave;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -36,37 +37,38 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
 	/** How long the node may take to report UP; past it, the run ends anyway (the cache is still valid). */
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+	private static final String HEALTH = "/actuator/health";
+
 	@Override
 	public void onApplicationEvent(ApplicationReadyEvent event) {
 		ConfigurableApplicationContext context = event.getApplicationContext();
 		if (!(context instanceof WebServerApplicationContext web)) {
 			return;
 		}
-		URI health = URI.create("http://127.0.0.1:" + web.getWebServer().getPort() + "/actuator/health");
+		InetSocketAddress health = new InetSocketAddress("127.0.0.1", web.getWebServer().getPort());
 		// Off the starting thread: the ready event's other listeners (the registration among them) must run first.
 		Thread.ofPlatform().name("cleave-training-run").start(() -> {
 			if (awaitUp(health)) {
 				log.info("Training run: health is UP; stopping");
 			}
 			else {
-				log.warn("Training run: {} did not report UP within {}; stopping anyway", health, PATIENCE);
+				log.warn("Training run: {} did not report UP within {}; stopping anyway", HEALTH, PATIENCE);
 			}
 			System.exit(SpringApplication.exit(context));
 		});
 	}
 
-	private static boolean awaitUp(URI health) {
+	private static boolean awaitUp(InetSocketAddress health) {
 		Instant deadline = Instant.now().plus(PATIENCE);
-		try (HttpClient http = HttpClient.newHttpClient()) {
-			HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build();
+		try {
 			while (Instant.now().isBefore(deadline)) {
 				try {
-					if (http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+					if (answersOk(health)) {
 						return true;
 					}
 				}
 				catch (IOException ex) {
-					log.debug("Training run: {} did not answer", health, ex);
+					log.debug("Training run: {} did not answer", HEALTH, ex);
 				}
 				Thread.sleep(50); // polling the node's own endpoint, as a load balancer would
 			}
@@ -75,5 +77,26 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
 			Thread.currentThread().interrupt();
 		}
 		return false;
+	}
+
+	/**
+	 * One plain HTTP/1.1 request on a socket, as a load balancer's probe sends it. Not the JDK's HTTP client: the cache
+	 * holds every class the training run loads, and every start loads them all; the client and the TLS classes it
+	 * initializes were about 450 classes that no start of the node itself needs.
+	 */
+	private static boolean answersOk(InetSocketAddress health) throws IOException {
+		try (Socket socket = new Socket()) {
+			int timeout = (int) Duration.ofSeconds(5).toMillis();
+			socket.connect(health, timeout);
+			socket.setSoTimeout(timeout);
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET " + HEALTH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			String statusLine = new String(in.readNBytes("HTTP/1.1 200".length()), StandardCharsets.US_ASCII);
+			in.transferTo(OutputStream.nullOutputStream()); // the whole answer, as a client that reads it would
+			return statusLine.equals("HTTP/1.1 200");
+		}
 	}
 }

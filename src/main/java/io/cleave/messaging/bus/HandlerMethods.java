@@ -18,6 +18,13 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotationSelectors;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.core.annotation.RepeatableContainers;
+import org.springframework.stereotype.Component;
+import org.springframework.util.ClassUtils;
 
 import tools.jackson.databind.node.ObjectNode;
 
@@ -46,26 +53,56 @@ final class HandlerMethods implements SmartInitializingSingleton {
 	public void afterSingletonsInstantiated() {
 		for (String name : beans.getBeanNamesForType(Object.class, false, false)) {
 			Class<?> type = beans.getType(name);
-			if (type == null) {
+			if (type == null || isSpringContainerClass(type)) {
 				continue;
 			}
 			if (!AopUtils.isAopProxy(type) && !AnnotationUtils.isCandidateClass(type, ANNOTATIONS)) {
-				continue; // a JDK or Spring type, which cannot declare Cleave's annotations: no need to walk its methods
+				continue; // a JDK type, which cannot declare Cleave's annotations: no need to walk its methods
 			}
 			Class<?> target = AopUtils.isAopProxy(type) ? AopUtils.getTargetClass(beans.getBean(name)) : type;
-			Map<Method, PatternHandler> handlers = MethodIntrospector.selectMethods(target,
-					(MethodIntrospector.MetadataLookup<PatternHandler>) method -> AnnotatedElementUtils
-							.findMergedAnnotation(method, PatternHandler.class));
-			Map<Method, TopicSubscriber> subscribers = MethodIntrospector.selectMethods(target,
-					(MethodIntrospector.MetadataLookup<TopicSubscriber>) method -> AnnotatedElementUtils
-							.findMergedAnnotation(method, TopicSubscriber.class));
-			if (handlers.isEmpty() && subscribers.isEmpty()) {
+			// One walk over the methods for both annotations: this runs for every bean on every start.
+			Map<Method, Declared> declared = MethodIntrospector.selectMethods(target,
+					(MethodIntrospector.MetadataLookup<Declared>) Declared::on);
+			if (declared.isEmpty()) {
 				continue;
 			}
 			Object bean = beans.getBean(name);
-			handlers.forEach((method, annotation) -> bus.handle(annotation.value(), handler(bean, method)));
-			subscribers.forEach((method, annotation) -> bus.subscribe(annotation.topic(), annotation.queue(),
-					handler(bean, method)));
+			declared.forEach((method, annotations) -> {
+				if (annotations.handler() != null) {
+					bus.handle(annotations.handler().value(), handler(bean, method));
+				}
+				if (annotations.subscriber() != null) {
+					bus.subscribe(annotations.subscriber().topic(), annotations.subscriber().queue(),
+							handler(bean, method));
+				}
+			});
+		}
+	}
+
+	/**
+	 * Spring's own infrastructure beans (most of a context's beans) cannot carry Cleave's annotations; skipped as Spring
+	 * skips them when it looks for {@code @EventListener} methods: unless they are components.
+	 */
+	private static boolean isSpringContainerClass(Class<?> type) {
+		return type.getName().startsWith("org.springframework.")
+				&& !AnnotatedElementUtils.isAnnotated(ClassUtils.getUserClass(type), Component.class);
+	}
+
+	/** A method's handler and subscriber annotations, either of which may be absent. */
+	private record Declared(PatternHandler handler, TopicSubscriber subscriber) {
+
+		/** As {@link AnnotatedElementUtils#findMergedAnnotation} finds each, in one search of the method's hierarchy. */
+		static Declared on(Method method) {
+			MergedAnnotations annotations = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY,
+					RepeatableContainers.none());
+			PatternHandler handler = find(annotations, PatternHandler.class);
+			TopicSubscriber subscriber = find(annotations, TopicSubscriber.class);
+			return handler == null && subscriber == null ? null : new Declared(handler, subscriber);
+		}
+
+		private static <A extends Annotation> A find(MergedAnnotations annotations, Class<A> type) {
+			return annotations.get(type, null, MergedAnnotationSelectors.firstDirectlyDeclared())
+					.synthesize(MergedAnnotation::isPresent).orElse(null);
 		}
 	}
 
