@@ -95,7 +95,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		this.pollInterval = pollInterval;
 		this.progressInterval = progressInterval;
 		this.bufferCapacity = bufferCapacity;
-		history.onCommit(wakeTailer::release);
+		history.onCommit(this::committed);
 	}
 
 	@Override
@@ -167,6 +167,31 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		return SmartLifecycle.DEFAULT_PHASE - 1000;
 	}
 
+	/**
+	 * A local commit, told in revision order once durable: its events go straight to the buffer and the synced
+	 * watchers when they follow on from what the hub holds. Otherwise — revisions of another node in between, a
+	 * commit told out of order or not at all, the hub not started — the tailer reads what is missing from the
+	 * stored history, as it does for every commit it is not handed.
+	 */
+	private void committed(EventLog.Commit commit) {
+		boolean handedOver = !commit.wroteRevisions();
+		if (!handedOver) {
+			lock.lock();
+			try {
+				if (running && commit.firstRevision() <= tail + 1) {
+					append(commit.events(), commit.lastRevision());
+					handedOver = true;
+				}
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+		if (!handedOver || commit.compacted()) {
+			wakeTailer.release();
+		}
+	}
+
 	private void tailLoop() {
 		while (running) {
 			try {
@@ -214,9 +239,20 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Takes every event of the revisions up to {@code to} that follow the tail: {@code events} holds all of those
+	 * (and maybe earlier ones, already taken from a commit handed over while the tailer read them).
+	 */
 	private void append(List<WatchEvent> events, long to) {
 		lock.lock();
 		try {
+			if (to <= tail) {
+				return;
+			}
+			if (!events.isEmpty() && events.getFirst().revision() <= tail) {
+				long after = tail;
+				events = events.stream().filter(e -> e.revision() > after).toList();
+			}
 			Set<Watcher> woken = new HashSet<>(unsynced);
 			woken.addAll(awaitingProgress);
 			buffer.addAll(events);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.cleave.registry.Bytes;
@@ -72,7 +73,13 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	private final GroupCommit<PendingWrite<?>> groupCommit = new GroupCommit<>(MAX_WRITES_PER_COMMIT, this::commit);
 
-	private final List<Runnable> commitCallbacks = new CopyOnWriteArrayList<>();
+	private final List<Consumer<EventLog.Commit>> commitListeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * The events of the batch being applied, in revision order; only the committing caller (who holds the group
+	 * commit's seat) touches it.
+	 */
+	private final List<WatchEvent> batchEvents = new ArrayList<>();
 
 	/** The highest revision this node has committed or read; what response headers that need no read carry. */
 	private final AtomicLong latestRevision = new AtomicLong();
@@ -211,8 +218,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	}
 
 	@Override
-	public void onCommit(Runnable callback) {
-		commitCallbacks.add(callback);
+	public void onCommit(Consumer<EventLog.Commit> listener) {
+		commitListeners.add(listener);
 	}
 
 	// The write path, shared with the leases.
@@ -234,13 +241,15 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	private void commit(List<PendingWrite<?>> batch) {
 		List<PendingWrite<?>> applied = new ArrayList<>(batch);
+		long[] start = new long[1];
+		boolean[] compacted = new boolean[1];
 		try {
 			while (true) {
 				// A write that fails (a missing lease, a compacted revision…) must leave no trace, while the others
 				// in its batch commit: roll the batch back and run it again without the failed one. Failures are
 				// rare, so this costs less than a savepoint around every write.
 				PendingWrite<?> failed = writes.execute(status -> {
-					PendingWrite<?> failure = apply(applied);
+					PendingWrite<?> failure = apply(applied, start, compacted);
 					if (failure != null) {
 						status.setRollbackOnly();
 					}
@@ -262,8 +271,11 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		long revision = applied.stream().mapToLong(w -> w.revisionAfter).max().orElse(0);
 		if (applied.stream().anyMatch(w -> w.changed)) {
 			latestRevision.accumulateAndGet(revision, Math::max);
-			notifyCommitted(); // once per committed range of revisions: the hub reads them all
+			// Durable now, and still in revision order: the next batch waits for this caller to give up the seat.
+			notifyCommitted(new EventLog.Commit(start[0] + 1, Math.max(revision, start[0]), batchEvents,
+					compacted[0]));
 		}
+		batchEvents.clear();
 		batch.forEach(PendingWrite::complete);
 	}
 
@@ -277,8 +289,15 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		return groupCommit.committing();
 	}
 
-	/** Applies the writes in order, each at the revision after the one before; the first that failed, if any. */
-	private @Nullable PendingWrite<?> apply(List<PendingWrite<?>> batch) {
+	/**
+	 * Applies the writes in order, each at the revision after the one before, collecting their events; the first that
+	 * failed, if any.
+	 *
+	 * @param startOut set to the revision before the batch
+	 * @param compactedOut set to whether the batch moved the compaction revision
+	 */
+	private @Nullable PendingWrite<?> apply(List<PendingWrite<?>> batch, long[] startOut, boolean[] compactedOut) {
+		batchEvents.clear(); // this may be a second attempt
 		Record2<Long, Long> row = dsl.select(REGISTRY_REVISION.REVISION, REGISTRY_REVISION.COMPACT_REVISION)
 				.from(REGISTRY_REVISION)
 				.where(REGISTRY_REVISION.ID.eq((short) 1))
@@ -287,6 +306,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		long start = row.value1();
 		long current = start;
 		long compactRevision = row.value2();
+		startOut[0] = start;
 		for (PendingWrite<?> pending : batch) { // this may be a second attempt
 			pending.changed = false;
 			pending.revisionAfter = 0;
@@ -302,7 +322,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 				continue;
 			}
 			PendingWrite<?> pending = batch.get(i++);
-			Writer writer = new Writer(current, compactRevision);
+			Writer writer = new Writer(current, compactRevision, batchEvents);
 			try {
 				pending.apply(writer);
 			}
@@ -315,6 +335,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			compactRevision = writer.compactRevision;
 			pending.revisionAfter = current;
 		}
+		compactedOut[0] = compactRevision != row.value2();
 		if (current != start) {
 			dsl.update(REGISTRY_REVISION)
 					.set(REGISTRY_REVISION.REVISION, current)
@@ -367,6 +388,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 					existing == null ? null : existing.modSub());
 			state.put(put.key(), new Stored(kv, 0));
 			written.put(put.key(), kv);
+			batchEvents.add(new WatchEvent(WatchEvent.Type.PUT, kv, existing == null ? null : existing.kv()));
 			pending.outcome = new PutResult(revision, put.prevKv() && existing != null ? existing.kv() : null);
 			pending.changed = true;
 			pending.revisionAfter = revision;
@@ -445,8 +467,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		}
 	}
 
-	private void notifyCommitted() {
-		commitCallbacks.forEach(Runnable::run);
+	private void notifyCommitted(EventLog.Commit commit) {
+		commitListeners.forEach(listener -> listener.accept(commit));
 	}
 
 	private RangeResult range(RangeQuery query, Positions positions) {
@@ -526,6 +548,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 				.set(h.PREV_MOD_REVISION, existing == null ? null : existing.kv().modRevision())
 				.set(h.PREV_SUB_REVISION, existing == null ? null : existing.modSub())
 				.execute();
+		w.events.add(new WatchEvent(WatchEvent.Type.PUT, new KeyValue(put.key(), value, createRevision, revision,
+				version, lease), existing == null ? null : existing.kv()));
 		return new PutResult(revision, put.prevKv() && existing != null ? existing.kv() : null);
 	}
 
@@ -557,6 +581,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			byte[] key = s.kv().key().unsafeArray();
 			inserts.bind(revision, w.nextSub(), key, 0L, 0L, true, s.kv().modRevision(), s.modSub());
 			deletes.bind((Object) key);
+			w.events.add(new WatchEvent(WatchEvent.Type.DELETE,
+					new KeyValue(s.kv().key(), Bytes.EMPTY, 0, revision, 0, 0), s.kv()));
 		}
 		deletes.execute();
 		inserts.execute();
@@ -652,11 +678,15 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		/** Moved by a compaction in this write. */
 		long compactRevision;
 
+		/** Where the events of this write go, in order. */
+		final List<WatchEvent> events;
+
 		private int subRevisions;
 
-		Writer(long current, long compactRevision) {
+		Writer(long current, long compactRevision, List<WatchEvent> events) {
 			this.current = current;
 			this.compactRevision = compactRevision;
+			this.events = events;
 		}
 
 		long revision() {
