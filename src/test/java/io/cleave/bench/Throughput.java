@@ -42,15 +42,19 @@ final class Throughput {
 	private Throughput() {
 	}
 
-	/** Runs the warm-up rounds and {@code runs} measured rounds against {@code store}. */
-	static Result measure(KeyValueStore store, int runs) {
+	/**
+	 * Runs the warm-up rounds and {@code runs} measured rounds against {@code store}.
+	 *
+	 * @param putsOnly whether to leave the reads out (their figures are then not a number)
+	 */
+	static Result measure(KeyValueStore store, int runs, boolean putsOnly) {
 		for (int warmUp = 1; warmUp <= WARM_UP_ROUNDS; warmUp++) {
 			log("warm-up round %d", warmUp);
-			round(store, -warmUp);
+			round(store, -warmUp, putsOnly);
 		}
 		List<Round> rounds = new ArrayList<>();
 		for (int run = 1; run <= runs; run++) {
-			Round round = round(store, run);
+			Round round = round(store, run, putsOnly);
 			log("round %d: %s", run, round);
 			rounds.add(round);
 		}
@@ -59,9 +63,13 @@ final class Throughput {
 				rounds.stream().mapToInt(Round::failures).sum());
 	}
 
-	private static Round round(KeyValueStore store, int run) {
+	private static Round round(KeyValueStore store, int run, boolean putsOnly) {
 		Parallel.Outcome parallelPuts = timed("8-thread puts", THREADS, PARALLEL_PUTS, i -> put(store, run, i));
 		Parallel.Outcome singlePuts = timed("1-thread puts", 1, SINGLE_THREAD_PUTS, i -> put(store, run, i));
+		if (putsOnly) {
+			return new Round(parallelPuts.perSecond(), singlePuts.perSecond(), Double.NaN, Double.NaN,
+					parallelPuts.failed() + singlePuts.failed());
+		}
 		Parallel.Outcome gets = timed("gets", THREADS, GETS, i -> get(store, i));
 		Parallel.Outcome ranges = timed("prefix ranges", THREADS, PREFIX_RANGES, i -> prefixRange(store, i));
 		return new Round(parallelPuts.perSecond(), singlePuts.perSecond(), gets.perSecond(), ranges.perSecond(),

@@ -44,7 +44,6 @@ import io.cleave.registry.jooq.schema.tables.RegistryKeyHistory;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
-import org.jooq.Record2;
 import org.jooq.SQLDialect;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -61,7 +60,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	/** Bounds one group commit, so a burst of writers does not make one transaction huge. */
-	private static final int MAX_WRITES_PER_COMMIT = 256;
+	private static final int MAX_WRITES_PER_COMMIT = PutStatements.MAX_ROWS;
 
 	private final DSLContext dsl;
 
@@ -70,6 +69,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	private final TransactionTemplate reads;
 
 	private final InstantSource clock;
+
+	private final PutStatements statements;
 
 	private final GroupCommit<PendingWrite<?>> groupCommit = new GroupCommit<>(MAX_WRITES_PER_COMMIT, this::commit);
 
@@ -90,6 +91,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	public JooqKeyValueStore(DSLContext dsl, PlatformTransactionManager transactions, InstantSource clock) {
 		this.dsl = dsl;
 		this.clock = clock;
+		this.statements = new PutStatements(dsl.dialect());
 		// A registry write is acknowledged when it is durable: it must not join, wait for or roll back with a
 		// transaction its caller happens to be in (which would also hold the revision row until that commits).
 		this.writes = new TransactionTemplate(transactions);
@@ -298,14 +300,10 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	 */
 	private @Nullable PendingWrite<?> apply(List<PendingWrite<?>> batch, long[] startOut, boolean[] compactedOut) {
 		batchEvents.clear(); // this may be a second attempt
-		Record2<Long, Long> row = dsl.select(REGISTRY_REVISION.REVISION, REGISTRY_REVISION.COMPACT_REVISION)
-				.from(REGISTRY_REVISION)
-				.where(REGISTRY_REVISION.ID.eq((short) 1))
-				.forUpdate()
-				.fetchSingle();
-		long start = row.value1();
+		long[] row = dsl.connectionResult(statements::lockRevision);
+		long start = row[0];
 		long current = start;
-		long compactRevision = row.value2();
+		long compactRevision = row[1];
 		startOut[0] = start;
 		for (PendingWrite<?> pending : batch) { // this may be a second attempt
 			pending.changed = false;
@@ -335,29 +333,26 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			compactRevision = writer.compactRevision;
 			pending.revisionAfter = current;
 		}
-		compactedOut[0] = compactRevision != row.value2();
+		compactedOut[0] = compactRevision != row[1];
 		if (current != start) {
-			dsl.update(REGISTRY_REVISION)
-					.set(REGISTRY_REVISION.REVISION, current)
-					.where(REGISTRY_REVISION.ID.eq((short) 1))
-					.execute();
+			long revision = current;
+			dsl.connection(c -> statements.setRevision(c, revision));
 		}
 		return null;
 	}
 
 	/**
 	 * Applies consecutive plain puts — the bulk of any write load — with a handful of statements for all of them
-	 * instead of three each: one read of the keys and one of the leases they name, then batched writes. Each put
-	 * gets its own revision, in order, as if applied one by one; one naming a lease that is gone fails alone, having
-	 * written nothing.
+	 * instead of three each: one read of the keys and one of the leases they name, then one upsert of the keys and one
+	 * insert of their history ({@link PutStatements}). Each put gets its own revision, in order, as if applied one by
+	 * one; one naming a lease that is gone fails alone, having written nothing.
 	 *
 	 * @return the revision after the last put
 	 */
 	private long putAll(List<PendingWrite<?>> run, long revisionBefore) {
 		Map<Bytes, Stored> state = new HashMap<>();
-		stored(REGISTRY_KEY.KEY_BYTES.in(run.stream().map(p -> p.put.key().unsafeArray()).distinct().toList()))
-				.forEach(s -> state.put(s.kv().key(), s));
-		Set<Bytes> existed = new HashSet<>(state.keySet());
+		List<Bytes> keys = run.stream().map(p -> p.put.key()).distinct().toList();
+		dsl.connectionResult(c -> statements.keys(c, keys)).forEach(s -> state.put(s.kv().key(), s));
 		List<Long> named = run.stream().map(p -> p.put.lease()).filter(l -> l != 0).distinct().toList();
 		// A lease past its deadline is gone, swept or not (see put(Writer, Put)).
 		Set<Long> liveLeases = named.isEmpty() ? Set.of() : new HashSet<>(dsl.select(REGISTRY_LEASE.ID)
@@ -365,10 +360,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 				.where(REGISTRY_LEASE.ID.in(named))
 				.and(REGISTRY_LEASE.EXPIRES_AT.gt(clock.instant().atOffset(ZoneOffset.UTC)))
 				.fetch(REGISTRY_LEASE.ID));
-		var h = REGISTRY_KEY_HISTORY;
-		var history = dsl.batch(dsl.insertInto(h, h.MOD_REVISION, h.SUB_REVISION, h.KEY_BYTES, h.VALUE_BYTES,
-				h.CREATE_REVISION, h.VERSION, h.LEASE_ID, h.PREV_MOD_REVISION, h.PREV_SUB_REVISION)
-				.values((Long) null, null, null, null, null, null, null, null, null));
+		List<PutStatements.HistoryRow> history = new ArrayList<>(run.size());
 		Map<Bytes, KeyValue> written = new LinkedHashMap<>();
 		long revision = revisionBefore;
 		for (PendingWrite<?> pending : run) {
@@ -383,11 +375,9 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			KeyValue kv = new KeyValue(put.key(), put.value(),
 					existing == null ? revision : existing.kv().createRevision(), revision,
 					existing == null ? 1 : existing.kv().version() + 1, put.lease());
-			history.bind(revision, 0, put.key().unsafeArray(), put.value().unsafeArray(), kv.createRevision(),
-					kv.version(), kv.lease(), existing == null ? null : existing.kv().modRevision(),
-					existing == null ? null : existing.modSub());
+			history.add(new PutStatements.HistoryRow(kv, existing));
 			state.put(put.key(), new Stored(kv, 0));
-			written.put(put.key(), kv);
+			written.put(put.key(), kv); // each key's last write in the run is its state now
 			batchEvents.add(new WatchEvent(WatchEvent.Type.PUT, kv, existing == null ? null : existing.kv()));
 			pending.outcome = new PutResult(revision, put.prevKv() && existing != null ? existing.kv() : null);
 			pending.changed = true;
@@ -396,36 +386,10 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		if (written.isEmpty()) {
 			return revision;
 		}
-		var k = REGISTRY_KEY;
-		var inserts = dsl.batch(dsl.insertInto(k, k.KEY_BYTES, k.VALUE_BYTES, k.CREATE_REVISION, k.MOD_REVISION,
-				k.MOD_SUB_REVISION, k.VERSION, k.LEASE_ID)
-				.values((byte[]) null, null, null, null, null, null, null));
-		var updates = dsl.batch(dsl.update(k)
-				.set(k.VALUE_BYTES, (byte[]) null)
-				.set(k.MOD_REVISION, (Long) null)
-				.set(k.MOD_SUB_REVISION, (Integer) null)
-				.set(k.VERSION, (Long) null)
-				.set(k.LEASE_ID, (Long) null)
-				.where(k.KEY_BYTES.eq((byte[]) null)));
-		int inserted = 0;
-		for (KeyValue kv : written.values()) { // each key's last write in the run is its state now
-			if (existed.contains(kv.key())) {
-				updates.bind(kv.value().unsafeArray(), kv.modRevision(), 0, kv.version(), kv.lease(),
-						kv.key().unsafeArray());
-			}
-			else {
-				inserts.bind(kv.key().unsafeArray(), kv.value().unsafeArray(), kv.createRevision(), kv.modRevision(),
-						0, kv.version(), kv.lease());
-				inserted++;
-			}
-		}
-		if (inserted > 0) {
-			inserts.execute();
-		}
-		if (inserted < written.size()) {
-			updates.execute();
-		}
-		history.execute();
+		dsl.connection(c -> {
+			statements.upsertKeys(c, written.values());
+			statements.insertHistory(c, history);
+		});
 		return revision;
 	}
 
@@ -667,7 +631,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	}
 
 	/** A live key with the sub-revision of its last write, which history rows of the next write point to. */
-	private record Stored(KeyValue kv, int modSub) {
+	record Stored(KeyValue kv, int modSub) {
 	}
 
 	/** One write transaction's position: the revision it read, and the writes it has made at the next one. */
