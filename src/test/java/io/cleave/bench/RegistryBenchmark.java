@@ -70,7 +70,8 @@ final class RegistryBenchmark {
 		try (backend) {
 			log("%s started: %s", backend.label(), backend.version());
 			var throughput = options.runs(Part.THROUGHPUT) || options.runs(Part.PUTS) ? stage("throughput", problems,
-					() -> Throughput.measure(backend.store(), options.runs(), !options.runs(Part.THROUGHPUT))) : null;
+					() -> Throughput.measure(backend.store(), options.runs(), !options.runs(Part.THROUGHPUT),
+							() -> CpuTime.jvmSeconds() + backend.serverCpuSeconds().orElse(0))) : null;
 			var watch = options.runs(Part.WATCH) ? stage("watch", problems,
 					() -> WatchLatency.measure(backend.store(), backend.watches(), options.watchers())) : null;
 			var heartbeats = options.runs(Part.HEARTBEATS)

@@ -43,6 +43,8 @@ final class Report {
 			table.row("puts/s, " + Throughput.THREADS + " threads, median as a share of etcd's",
 					r -> r.throughput() == null ? "n/a" : fixed(r.throughput().parallelPuts().median() / etcdPuts, 2) + "×");
 		}
+		table.row("CPU per put, " + Throughput.THREADS + " threads (µs; client, Cleave and server together)",
+				r -> rate(r.throughput(), t -> t.cpuPerParallelPut()));
 		table.row("puts/s, 1 thread", r -> rate(r.throughput(), t -> t.singleThreadPuts()));
 		table.row("single-key gets/s, " + Throughput.THREADS + " threads", r -> rate(r.throughput(), t -> t.gets()));
 		table.row("100-key prefix ranges/s, " + Throughput.THREADS + " threads",

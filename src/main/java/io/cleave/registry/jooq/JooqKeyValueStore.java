@@ -82,6 +82,11 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	 */
 	private final List<WatchEvent> batchEvents = new ArrayList<>();
 
+	/** The writes of the puts ending the batch being applied, made with the revision's move; the committer's too. */
+	private final Map<Bytes, KeyValue> deferredKeys = new LinkedHashMap<>();
+
+	private final List<PutStatements.HistoryRow> deferredHistory = new ArrayList<>();
+
 	/** The highest revision this node has committed or read; what response headers that need no read carry. */
 	private final AtomicLong latestRevision = new AtomicLong();
 
@@ -300,6 +305,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	 */
 	private @Nullable PendingWrite<?> apply(List<PendingWrite<?>> batch, long[] startOut, boolean[] compactedOut) {
 		batchEvents.clear(); // this may be a second attempt
+		deferredKeys.clear();
+		deferredHistory.clear();
 		long[] row = dsl.connectionResult(statements::lockRevision);
 		long start = row[0];
 		long current = start;
@@ -315,7 +322,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 				while (end < batch.size() && batch.get(end).put != null) {
 					end++;
 				}
-				current = putAll(batch.subList(i, end), current);
+				current = putAll(batch.subList(i, end), current, end == batch.size());
 				i = end;
 				continue;
 			}
@@ -334,8 +341,11 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			pending.revisionAfter = current;
 		}
 		compactedOut[0] = compactRevision != row[1];
-		if (current != start) {
-			long revision = current;
+		long revision = current;
+		if (!deferredKeys.isEmpty()) {
+			dsl.connection(c -> statements.writeAndSetRevision(c, deferredKeys.values(), deferredHistory, revision));
+		}
+		else if (current != start) {
 			dsl.connection(c -> statements.setRevision(c, revision));
 		}
 		return null;
@@ -347,9 +357,11 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	 * insert of their history ({@link PutStatements}). Each put gets its own revision, in order, as if applied one by
 	 * one; one naming a lease that is gone fails alone, having written nothing.
 	 *
+	 * @param last whether the run ends the batch: its writes are then left for {@link #apply}, which makes them with
+	 *     the revision's move
 	 * @return the revision after the last put
 	 */
-	private long putAll(List<PendingWrite<?>> run, long revisionBefore) {
+	private long putAll(List<PendingWrite<?>> run, long revisionBefore, boolean last) {
 		Map<Bytes, Stored> state = new HashMap<>();
 		List<Bytes> keys = run.stream().map(p -> p.put.key()).distinct().toList();
 		dsl.connectionResult(c -> statements.keys(c, keys)).forEach(s -> state.put(s.kv().key(), s));
@@ -360,8 +372,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 				.where(REGISTRY_LEASE.ID.in(named))
 				.and(REGISTRY_LEASE.EXPIRES_AT.gt(clock.instant().atOffset(ZoneOffset.UTC)))
 				.fetch(REGISTRY_LEASE.ID));
-		List<PutStatements.HistoryRow> history = new ArrayList<>(run.size());
-		Map<Bytes, KeyValue> written = new LinkedHashMap<>();
+		List<PutStatements.HistoryRow> history = last ? deferredHistory : new ArrayList<>(run.size());
+		Map<Bytes, KeyValue> written = last ? deferredKeys : new LinkedHashMap<>();
 		long revision = revisionBefore;
 		for (PendingWrite<?> pending : run) {
 			Put put = pending.put;
@@ -383,7 +395,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			pending.changed = true;
 			pending.revisionAfter = revision;
 		}
-		if (written.isEmpty()) {
+		if (written.isEmpty() || last) {
 			return revision;
 		}
 		dsl.connection(c -> {

@@ -8,6 +8,8 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntFunction;
 
@@ -21,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * The statements of the put path — the bulk of any write load — in plain JDBC on the write transaction's connection,
  * their SQL written once per dialect and row count and kept: rendering them with jOOQ at every commit cost as much as
  * running them. A group of puts takes five statements whatever its size: lock and read the revision, read the keys,
- * write every key's new state in one upsert, every history row in one multi-row insert, move the revision.
+ * write every key's new state in one upsert, every history row in one multi-row insert, move the revision — three on
+ * PostgreSQL, where the last three are one.
  */
 final class PutStatements {
 
@@ -43,6 +46,9 @@ final class PutStatements {
 			+ placeholders(n, 1) + ")");
 
 	private final Sql upsertKeys;
+
+	/** By row counts of keys and of history; PostgreSQL only. */
+	private final Map<Integer, String> writeAndSetRevision = new ConcurrentHashMap<>();
 
 	private final Sql insertHistory = new Sql(n -> "insert into registry_key_history (mod_revision, sub_revision, "
 			+ "key_bytes, value_bytes, create_revision, version, lease_id, prev_mod_revision, prev_sub_revision) "
@@ -116,16 +122,7 @@ final class PutStatements {
 	/** Writes each key's new state (written at sub-revision 0), inserting the new keys and updating the others. */
 	void upsertKeys(Connection connection, Collection<KeyValue> kvs) throws SQLException {
 		try (PreparedStatement upsert = connection.prepareStatement(upsertKeys.rows(kvs.size()))) {
-			int i = 1;
-			for (KeyValue kv : kvs) {
-				upsert.setBytes(i++, kv.key().unsafeArray());
-				upsert.setBytes(i++, kv.value().unsafeArray());
-				upsert.setLong(i++, kv.createRevision());
-				upsert.setLong(i++, kv.modRevision());
-				upsert.setInt(i++, 0);
-				upsert.setLong(i++, kv.version());
-				upsert.setLong(i++, kv.lease());
-			}
+			bindKeys(upsert, 1, kvs);
 			upsert.executeUpdate();
 		}
 	}
@@ -133,28 +130,73 @@ final class PutStatements {
 	/** Records each put (at sub-revision 0) in the history, pointing to the version it replaced. */
 	void insertHistory(Connection connection, List<HistoryRow> rows) throws SQLException {
 		try (PreparedStatement insert = connection.prepareStatement(insertHistory.rows(rows.size()))) {
-			int i = 1;
-			for (HistoryRow row : rows) {
-				KeyValue kv = row.kv();
-				insert.setLong(i++, kv.modRevision());
-				insert.setInt(i++, 0);
-				insert.setBytes(i++, kv.key().unsafeArray());
-				insert.setBytes(i++, kv.value().unsafeArray());
-				insert.setLong(i++, kv.createRevision());
-				insert.setLong(i++, kv.version());
-				insert.setLong(i++, kv.lease());
-				JooqKeyValueStore.Stored prev = row.prev();
-				if (prev == null) {
-					insert.setNull(i++, Types.BIGINT);
-					insert.setNull(i++, Types.INTEGER);
-				}
-				else {
-					insert.setLong(i++, prev.kv().modRevision());
-					insert.setInt(i++, prev.modSub());
-				}
-			}
+			bindHistory(insert, 1, rows);
 			insert.executeUpdate();
 		}
+	}
+
+	/**
+	 * Writes the puts that end a batch and moves the revision past them. On PostgreSQL that is one statement (its
+	 * data-modifying {@code WITH} runs the three writes, which touch three different tables, as one): each statement
+	 * is a round trip to the server.
+	 */
+	void writeAndSetRevision(Connection connection, Collection<KeyValue> kvs, List<HistoryRow> rows, long revision)
+			throws SQLException {
+		if (!postgres) {
+			upsertKeys(connection, kvs);
+			insertHistory(connection, rows);
+			setRevision(connection, revision);
+			return;
+		}
+		String sql = writeAndSetRevision.computeIfAbsent(kvs.size() * (MAX_ROWS + 1) + rows.size(),
+				ignored -> "with written_keys as (" + upsertKeys.rows(kvs.size()) + "), written_history as ("
+						+ insertHistory.rows(rows.size()) + ") " + setRevision);
+		try (PreparedStatement all = connection.prepareStatement(sql)) {
+			int next = bindKeys(all, 1, kvs);
+			next = bindHistory(all, next, rows);
+			all.setLong(next, revision);
+			all.executeUpdate();
+		}
+	}
+
+	private static int bindKeys(PreparedStatement statement, int first, Collection<KeyValue> kvs)
+			throws SQLException {
+		int i = first;
+		for (KeyValue kv : kvs) {
+			statement.setBytes(i++, kv.key().unsafeArray());
+			statement.setBytes(i++, kv.value().unsafeArray());
+			statement.setLong(i++, kv.createRevision());
+			statement.setLong(i++, kv.modRevision());
+			statement.setInt(i++, 0);
+			statement.setLong(i++, kv.version());
+			statement.setLong(i++, kv.lease());
+		}
+		return i;
+	}
+
+	private static int bindHistory(PreparedStatement statement, int first, List<HistoryRow> rows)
+			throws SQLException {
+		int i = first;
+		for (HistoryRow row : rows) {
+			KeyValue kv = row.kv();
+			statement.setLong(i++, kv.modRevision());
+			statement.setInt(i++, 0);
+			statement.setBytes(i++, kv.key().unsafeArray());
+			statement.setBytes(i++, kv.value().unsafeArray());
+			statement.setLong(i++, kv.createRevision());
+			statement.setLong(i++, kv.version());
+			statement.setLong(i++, kv.lease());
+			JooqKeyValueStore.Stored prev = row.prev();
+			if (prev == null) {
+				statement.setNull(i++, Types.BIGINT);
+				statement.setNull(i++, Types.INTEGER);
+			}
+			else {
+				statement.setLong(i++, prev.kv().modRevision());
+				statement.setInt(i++, prev.modSub());
+			}
+		}
+		return i;
 	}
 
 	/** One put's history row: what it wrote and the version it replaced, if any. */
