@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,8 +29,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Fans the store's changes out to watchers, as etcd's watchable store does. One tailer thread follows the store's
- * history — woken at once by local commits, and polling for the commits of other nodes sharing the database — into a
- * buffer of recent events, and hands each event to the <em>synced</em> watchers whose range holds its key, found
+ * history into a buffer of recent events — taking each local commit's events as the commit hands them over, in
+ * revision order, without reading them back, and reading the stored history for the rest: the commits of other nodes
+ * sharing the database (found by polling), anything missing between two hand-overs, compactions — and hands each event to the <em>synced</em> watchers whose range holds its key, found
  * through a {@link WatchIndex}. A watcher behind the tailer (one replaying from a past revision, or too slow to keep
  * its queue short) is <em>unsynced</em>: it catches up on its own from the buffer or, further behind, from the stored
  * history, then joins the synced ones. Each watcher runs on its own virtual thread, so a slow one holds up nobody
@@ -56,6 +60,12 @@ public final class WatchHub implements Watches, SmartLifecycle {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Semaphore wakeTailer = new Semaphore(0);
+
+	/** Local commits told to the hub, oldest first, for the tailer to take. */
+	private final Queue<EventLog.Commit> handedOver = new ConcurrentLinkedQueue<>();
+
+	/** Whether the tailer must look at the stored history rather than only take what was handed over. */
+	private final AtomicBoolean historyToRead = new AtomicBoolean(true);
 
 	private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
 
@@ -168,36 +178,33 @@ public final class WatchHub implements Watches, SmartLifecycle {
 	}
 
 	/**
-	 * A local commit, told in revision order once durable: its events go straight to the buffer and the synced
-	 * watchers when they follow on from what the hub holds. Otherwise — revisions of another node in between, a
-	 * commit told out of order or not at all, the hub not started — the tailer reads what is missing from the
-	 * stored history, as it does for every commit it is not handed.
+	 * A local commit, told in revision order once durable, on the committing writer's thread: queued for the tailer,
+	 * which takes its events without reading them back, so the writer's acknowledgement waits for no fan-out.
 	 */
 	private void committed(EventLog.Commit commit) {
-		boolean handedOver = !commit.wroteRevisions();
-		if (!handedOver) {
-			lock.lock();
-			try {
-				if (running && commit.firstRevision() <= tail + 1) {
-					append(commit.events(), commit.lastRevision());
-					handedOver = true;
-				}
-			}
-			finally {
-				lock.unlock();
-			}
+		if (!running) {
+			return; // the tailer's first look at the history (or its last) covers it
 		}
-		if (!handedOver || commit.compacted()) {
-			wakeTailer.release();
+		handedOver.add(commit);
+		if (commit.compacted()) {
+			historyToRead.set(true);
 		}
+		wakeTailer.release();
 	}
 
 	private void tailLoop() {
 		while (running) {
 			try {
-				catchUp();
+				// Commits handed over that follow on from the tail need no read. The history is read for what was not
+				// handed over — another node's commits (found at each poll), a gap, a compaction — and on request.
+				if (!takeHandedOver() | historyToRead.getAndSet(false)) {
+					catchUp();
+				}
 				if (wakeTailer.tryAcquire(pollInterval.toNanos(), TimeUnit.NANOSECONDS)) {
 					wakeTailer.drainPermits();
+				}
+				else {
+					historyToRead.set(true);
 				}
 			}
 			catch (InterruptedException ex) {
@@ -206,6 +213,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				if (running) {
+					historyToRead.set(true);
 					log.warn("Could not read the registry's history; retrying in {}", pollInterval, ex);
 					sleepQuietly(pollInterval);
 				}
@@ -213,10 +221,38 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Takes the commits handed over so far into the buffer and the synced watchers' queues, each that follows on from
+	 * the tail; false if one did not (revisions before it were not handed over, or came out of order): the history
+	 * holds what is missing.
+	 */
+	private boolean takeHandedOver() {
+		boolean whole = true;
+		for (EventLog.Commit commit; (commit = handedOver.poll()) != null;) {
+			if (!commit.wroteRevisions()) {
+				continue;
+			}
+			lock.lock();
+			try {
+				if (commit.firstRevision() <= tail + 1) {
+					append(commit.events(), commit.lastRevision());
+				}
+				else {
+					whole = false;
+				}
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+		return whole;
+	}
+
 	/** Reads the history up to the store's revision into the buffer and the synced watchers' queues. */
 	private void catchUp() {
 		while (running) {
 			EventLog.Positions positions = history.positions();
+			takeHandedOver(); // what was handed over meanwhile need not be read
 			long from = tailRevision() + 1;
 			if (positions.compactRevision() > from) {
 				// Compacted past what this node has read (it was stopped, or very slow): the events in between are
@@ -431,6 +467,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		public void requestProgress() {
 			progressFloor = storeRevisionOrZero();
 			progressRequested = true;
+			historyToRead.set(true);
 			wakeTailer.release();
 			lock.lock();
 			try {
