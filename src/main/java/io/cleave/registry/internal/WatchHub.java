@@ -31,11 +31,12 @@ import org.springframework.context.SmartLifecycle;
  * Fans the store's changes out to watchers, as etcd's watchable store does. One tailer thread follows the store's
  * history into a buffer of recent events — taking each local commit's events as the commit hands them over, in
  * revision order, without reading them back, and reading the stored history for the rest: the commits of other nodes
- * sharing the database (found by polling), anything missing between two hand-overs, compactions — and hands each event to the <em>synced</em> watchers whose range holds its key, found
- * through a {@link WatchIndex}. A watcher behind the tailer (one replaying from a past revision, or too slow to keep
- * its queue short) is <em>unsynced</em>: it catches up on its own from the buffer or, further behind, from the stored
- * history, then joins the synced ones. Each watcher runs on its own virtual thread, so a slow one holds up nobody
- * else and never loses an event: if the history it needs has been compacted it is told so and ends.
+ * sharing the database (found by polling), anything missing between two hand-overs, compactions — and hands each
+ * event to the <em>synced</em> watchers whose range holds its key, found through a {@link WatchIndex}. A watcher
+ * behind the tailer (one replaying from a past revision, or too slow to keep its queue short) is <em>unsynced</em>: it
+ * catches up on its own from the buffer or, further behind, from the stored history, then joins the synced ones. Each
+ * watcher runs on its own virtual thread, so a slow one holds up nobody else and never loses an event: if the history
+ * it needs has been compacted it is told so and ends.
  *
  * <p>Three promises hold under every interleaving: a watch from now reports every change after the revision its
  * {@link Watch#createdRevision()} announces; a progress notification names a revision only once every event up to

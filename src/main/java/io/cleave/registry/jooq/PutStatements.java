@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -212,8 +213,8 @@ final class PutStatements {
 
 	/** {@code (?, ?), (?, ?)} for two rows of two columns; {@code ?, ?} for two rows of one. */
 	private static String placeholders(int rows, int columns) {
-		String row = columns == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(columns, "?")) + ")";
-		return String.join(", ", java.util.Collections.nCopies(rows, row));
+		String row = columns == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+		return String.join(", ", Collections.nCopies(rows, row));
 	}
 
 	/** A statement's SQL for each row count, written the first time that count comes up. */
