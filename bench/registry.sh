@@ -7,8 +7,10 @@
 #
 #   bench/registry.sh                            # writes bench/results/registry.md and prints it
 #   RUNS=1 DURATION=10 BACKENDS=h2,etcd OUT=/tmp/r.md bench/registry.sh
+#   PARTS=puts BACKENDS=etcd,cleave-etcd-api OUT=/tmp/r.md bench/registry.sh   # only the puts, briefly
 #
-# Environment: BACKENDS (h2,postgres,etcd,cleave-etcd-api), RUNS (5 measured throughput rounds after two warm-up
+# Environment: BACKENDS (h2,postgres,etcd,cleave-etcd-api), PARTS (throughput,watch,heartbeats; puts instead of
+# throughput measures the puts without the reads), RUNS (5 measured throughput rounds after two warm-up
 # rounds), WATCHERS (1000), INSTANCES (10000), PERIOD (5, seconds between an instance's heartbeats), DURATION (30,
 # seconds of heartbeats measured), OUT (result file), JAVA_OPTS (extra JVM flags, default none), JAVA_HOME (used when
 # it is a JDK 21+; otherwise .mvn/jdk.sh picks one), MAVEN_ARGS (e.g. -o to build offline; Maven reads it itself).
@@ -37,6 +39,7 @@ load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 started="$(date +%s)"
 props=(-Dbench.out="$figures")
 [ -z "${BACKENDS:-}" ] || props+=(-Dbench.backends="$BACKENDS")
+[ -z "${PARTS:-}" ] || props+=(-Dbench.parts="$PARTS")
 [ -z "${RUNS:-}" ] || props+=(-Dbench.runs="$RUNS")
 [ -z "${WATCHERS:-}" ] || props+=(-Dbench.watchers="$WATCHERS")
 [ -z "${INSTANCES:-}" ] || props+=(-Dbench.instances="$INSTANCES")

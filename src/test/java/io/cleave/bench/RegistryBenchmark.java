@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Settings are system properties: {@code bench.backends} (h2,postgres,etcd,cleave-etcd-api),
  * {@code bench.runs} (5 measured throughput rounds after two warm-up rounds), {@code bench.watchers} (1000),
  * {@code bench.instances} (10000), {@code bench.period} (5, seconds between an instance's heartbeats),
- * {@code bench.duration} (30, seconds of heartbeats measured), {@code bench.out} (where the tables go). Exits with
+ * {@code bench.duration} (30, seconds of heartbeats measured), {@code bench.parts} (throughput,watch,heartbeats;
+ * puts instead of throughput measures only the puts), {@code bench.out} (where the tables go). Exits with
  * status 3 when a backend got something
  * wrong — a failed operation, a missed, duplicated or reordered watch event, an expired lease — and says what.
  */
@@ -68,11 +69,13 @@ final class RegistryBenchmark {
 		}
 		try (backend) {
 			log("%s started: %s", backend.label(), backend.version());
-			var throughput = stage("throughput", problems,
-					() -> Throughput.measure(backend.store(), options.runs()));
-			var watch = stage("watch", problems,
-					() -> WatchLatency.measure(backend.store(), backend.watches(), options.watchers()));
-			var heartbeats = stage("heartbeats", problems, () -> Heartbeats.measure(backend, options.heartbeats()));
+			var throughput = options.runs(Part.THROUGHPUT) || options.runs(Part.PUTS) ? stage("throughput", problems,
+					() -> Throughput.measure(backend.store(), options.runs(), !options.runs(Part.THROUGHPUT),
+							() -> CpuTime.jvmSeconds() + backend.serverCpuSeconds().orElse(0))) : null;
+			var watch = options.runs(Part.WATCH) ? stage("watch", problems,
+					() -> WatchLatency.measure(backend.store(), backend.watches(), options.watchers())) : null;
+			var heartbeats = options.runs(Part.HEARTBEATS)
+					? stage("heartbeats", problems, () -> Heartbeats.measure(backend, options.heartbeats())) : null;
 			problems.addAll(Checks.of(throughput, watch, heartbeats));
 			return new BackendResult(backend.label(), backend.version(), loadBefore, loadAverage(),
 					(System.nanoTime() - start) / 1e9, throughput, watch, heartbeats, problems);
@@ -115,9 +118,24 @@ final class RegistryBenchmark {
 				format.formatted(arguments));
 	}
 
+	/** The parts of the benchmark, by the name {@code -Dbench.parts} takes; puts is throughput without the reads. */
+	enum Part {
+		THROUGHPUT, PUTS, WATCH, HEARTBEATS;
+
+		static Part of(String name) {
+			return Stream.of(values()).filter(p -> p.name().equalsIgnoreCase(name)).findFirst()
+					.orElseThrow(() -> new IllegalArgumentException("unknown part '" + name + "'; known: "
+							+ Stream.of(values()).map(p -> p.name().toLowerCase()).toList()));
+		}
+	}
+
 	/** The settings of a run. */
-	record Options(List<Backend.Kind> backends, int runs, int watchers, Heartbeats.Settings heartbeats, Path out,
-			Path workDirectory) {
+	record Options(List<Backend.Kind> backends, List<Part> parts, int runs, int watchers,
+			Heartbeats.Settings heartbeats, Path out, Path workDirectory) {
+
+		boolean runs(Part part) {
+			return parts.contains(part);
+		}
 
 		static Options fromSystemProperties() {
 			String names = System.getProperty("bench.backends", "h2,postgres,etcd,cleave-etcd-api");
@@ -126,7 +144,9 @@ final class RegistryBenchmark {
 			Duration period = Duration.ofSeconds(positive("bench.period", 5));
 			Heartbeats.Settings heartbeats = new Heartbeats.Settings(positive("bench.instances", 10_000), period,
 					period.multipliedBy(2), Duration.ofSeconds(positive("bench.duration", 30)));
-			return new Options(backends, positive("bench.runs", 5), positive("bench.watchers", 1_000), heartbeats,
+			List<Part> parts = Stream.of(System.getProperty("bench.parts", "throughput,watch,heartbeats").split(","))
+					.map(String::trim).filter(p -> !p.isEmpty()).map(Part::of).toList();
+			return new Options(backends, parts, positive("bench.runs", 5), positive("bench.watchers", 1_000), heartbeats,
 					Path.of(System.getProperty("bench.out", "target/bench/registry-figures.md")),
 					Path.of("target", "bench").toAbsolutePath());
 		}

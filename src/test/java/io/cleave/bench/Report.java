@@ -20,7 +20,7 @@ final class Report {
 
 	static String markdown(Options options, List<BackendResult> results) {
 		StringBuilder out = new StringBuilder();
-		throughput(new Table(out, results), options);
+		throughput(new Table(out, results), options, results);
 		watch(new Table(out, results), options);
 		heartbeats(new Table(out, results), options);
 		backends(new Table(out, results));
@@ -28,7 +28,7 @@ final class Report {
 		return out.toString();
 	}
 
-	private static void throughput(Table table, Options options) {
+	private static void throughput(Table table, Options options, List<BackendResult> results) {
 		table.title("Puts and reads per second (median of %d runs after %d warm-up runs; min–max)".formatted(
 				options.runs(), Throughput.WARM_UP_ROUNDS),
 				"%,d puts of %d-byte values over 1,000 keys with %d client threads, %,d with one; %,d single-key gets and %,d prefix ranges of 100 keys each with %d threads."
@@ -36,6 +36,15 @@ final class Report {
 								Throughput.SINGLE_THREAD_PUTS, Throughput.GETS, Throughput.PREFIX_RANGES,
 								Throughput.THREADS));
 		table.row("puts/s, " + Throughput.THREADS + " threads", r -> rate(r.throughput(), t -> t.parallelPuts()));
+		BackendResult etcd = results.stream().filter(r -> r.label().startsWith("etcd") && r.throughput() != null)
+				.findFirst().orElse(null);
+		if (etcd != null) {
+			double etcdPuts = etcd.throughput().parallelPuts().median();
+			table.row("puts/s, " + Throughput.THREADS + " threads, median as a share of etcd's",
+					r -> r.throughput() == null ? "n/a" : fixed(r.throughput().parallelPuts().median() / etcdPuts, 2) + "×");
+		}
+		table.row("CPU per put, " + Throughput.THREADS + " threads (µs; client, Cleave and server together)",
+				r -> rate(r.throughput(), t -> t.cpuPerParallelPut()));
 		table.row("puts/s, 1 thread", r -> rate(r.throughput(), t -> t.singleThreadPuts()));
 		table.row("single-key gets/s, " + Throughput.THREADS + " threads", r -> rate(r.throughput(), t -> t.gets()));
 		table.row("100-key prefix ranges/s, " + Throughput.THREADS + " threads",
@@ -125,6 +134,9 @@ final class Report {
 			return "n/a";
 		}
 		Spread spread = metric.apply(result);
+		if (Double.isNaN(spread.median())) {
+			return "not measured";
+		}
 		return "%s (%s–%s)".formatted(whole(spread.median()), whole(spread.min()), whole(spread.max()));
 	}
 

@@ -2,6 +2,7 @@ package io.cleave.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.ToDoubleFunction;
 
@@ -42,29 +43,41 @@ final class Throughput {
 	private Throughput() {
 	}
 
-	/** Runs the warm-up rounds and {@code runs} measured rounds against {@code store}. */
-	static Result measure(KeyValueStore store, int runs) {
+	/**
+	 * Runs the warm-up rounds and {@code runs} measured rounds against {@code store}.
+	 *
+	 * @param putsOnly whether to leave the reads out (their figures are then not a number)
+	 */
+	static Result measure(KeyValueStore store, int runs, boolean putsOnly, DoubleSupplier cpuSeconds) {
 		for (int warmUp = 1; warmUp <= WARM_UP_ROUNDS; warmUp++) {
 			log("warm-up round %d", warmUp);
-			round(store, -warmUp);
+			round(store, -warmUp, putsOnly, cpuSeconds);
 		}
 		List<Round> rounds = new ArrayList<>();
 		for (int run = 1; run <= runs; run++) {
-			Round round = round(store, run);
+			Round round = round(store, run, putsOnly, cpuSeconds);
 			log("round %d: %s", run, round);
 			rounds.add(round);
 		}
-		return new Result(spread(rounds, Round::parallelPuts), spread(rounds, Round::singleThreadPuts),
+		return new Result(spread(rounds, Round::parallelPuts), spread(rounds, Round::cpuPerParallelPut),
+				spread(rounds, Round::singleThreadPuts),
 				spread(rounds, Round::gets), spread(rounds, Round::prefixRanges),
 				rounds.stream().mapToInt(Round::failures).sum());
 	}
 
-	private static Round round(KeyValueStore store, int run) {
+	private static Round round(KeyValueStore store, int run, boolean putsOnly, DoubleSupplier cpuSeconds) {
+		double cpuBefore = cpuSeconds.getAsDouble();
 		Parallel.Outcome parallelPuts = timed("8-thread puts", THREADS, PARALLEL_PUTS, i -> put(store, run, i));
+		double cpuPerPut = (cpuSeconds.getAsDouble() - cpuBefore) / PARALLEL_PUTS * 1e6;
 		Parallel.Outcome singlePuts = timed("1-thread puts", 1, SINGLE_THREAD_PUTS, i -> put(store, run, i));
+		if (putsOnly) {
+			return new Round(parallelPuts.perSecond(), cpuPerPut, singlePuts.perSecond(), Double.NaN, Double.NaN,
+					parallelPuts.failed() + singlePuts.failed());
+		}
 		Parallel.Outcome gets = timed("gets", THREADS, GETS, i -> get(store, i));
 		Parallel.Outcome ranges = timed("prefix ranges", THREADS, PREFIX_RANGES, i -> prefixRange(store, i));
-		return new Round(parallelPuts.perSecond(), singlePuts.perSecond(), gets.perSecond(), ranges.perSecond(),
+		return new Round(parallelPuts.perSecond(), cpuPerPut, singlePuts.perSecond(), gets.perSecond(),
+				ranges.perSecond(),
 				parallelPuts.failed() + singlePuts.failed() + gets.failed() + ranges.failed());
 	}
 
@@ -116,17 +129,22 @@ final class Throughput {
 	}
 
 	/** Operations per second in one round. */
-	private record Round(double parallelPuts, double singleThreadPuts, double gets, double prefixRanges,
-			int failures) {
+	private record Round(double parallelPuts, double cpuPerParallelPut, double singleThreadPuts, double gets,
+			double prefixRanges, int failures) {
 
 		@Override
 		public String toString() {
-			return "puts/s 8 threads %.0f, 1 thread %.0f; gets/s %.0f; 100-key ranges/s %.0f; failures %d"
-					.formatted(parallelPuts, singleThreadPuts, gets, prefixRanges, failures);
+			return "puts/s 8 threads %.0f (%.0f µs CPU each), 1 thread %.0f; gets/s %.0f; 100-key ranges/s %.0f; failures %d"
+					.formatted(parallelPuts, cpuPerParallelPut, singleThreadPuts, gets, prefixRanges, failures);
 		}
 	}
 
-	/** Operations per second over the measured rounds, and the failed operations among them. */
-	record Result(Spread parallelPuts, Spread singleThreadPuts, Spread gets, Spread prefixRanges, int failures) {
+	/**
+	 * Operations per second over the measured rounds, and the failed operations among them.
+	 *
+	 * @param cpuPerParallelPut CPU time per put with 8 threads, in microseconds: this JVM (client and, for an
+	 *     embedded store, the store) and the server process, if any
+	 */
+	record Result(Spread parallelPuts, Spread cpuPerParallelPut, Spread singleThreadPuts, Spread gets, Spread prefixRanges, int failures) {
 	}
 }

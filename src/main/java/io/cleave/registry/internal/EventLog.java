@@ -1,6 +1,7 @@
 package io.cleave.registry.internal;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.cleave.registry.WatchEvent;
 
@@ -24,8 +25,11 @@ public interface EventLog {
 		return positions().revision();
 	}
 
-	/** Registers a callback run after each local write commits, so the hub need not wait for its next poll. */
-	void onCommit(Runnable callback);
+	/**
+	 * Registers a listener told of each local write once it is durable, in revision order, with what it wrote: the
+	 * hub need neither wait for its next poll nor read back what the commit already holds in memory.
+	 */
+	void onCommit(Consumer<Commit> listener);
 
 	/**
 	 * Where the store stands.
@@ -34,5 +38,26 @@ public interface EventLog {
 	 * @param compactRevision the oldest revision still in history (0 if never compacted)
 	 */
 	record Positions(long revision, long compactRevision) {
+	}
+
+	/**
+	 * One local commit, told after it is durable.
+	 *
+	 * @param firstRevision the first revision it wrote
+	 * @param lastRevision the last revision it wrote; below {@code firstRevision} when it wrote none
+	 * @param events every event of the revisions {@code [firstRevision, lastRevision]}, in order, each with its
+	 *     previous key-value
+	 * @param compacted whether it moved the compaction revision: what is buffered before it must go
+	 */
+	record Commit(long firstRevision, long lastRevision, List<WatchEvent> events, boolean compacted) {
+
+		public Commit {
+			events = List.copyOf(events);
+		}
+
+		/** Whether it wrote any revision. */
+		public boolean wroteRevisions() {
+			return lastRevision >= firstRevision;
+		}
 	}
 }

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,12 +29,14 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Fans the store's changes out to watchers, as etcd's watchable store does. One tailer thread follows the store's
- * history — woken at once by local commits, and polling for the commits of other nodes sharing the database — into a
- * buffer of recent events, and hands each event to the <em>synced</em> watchers whose range holds its key, found
- * through a {@link WatchIndex}. A watcher behind the tailer (one replaying from a past revision, or too slow to keep
- * its queue short) is <em>unsynced</em>: it catches up on its own from the buffer or, further behind, from the stored
- * history, then joins the synced ones. Each watcher runs on its own virtual thread, so a slow one holds up nobody
- * else and never loses an event: if the history it needs has been compacted it is told so and ends.
+ * history into a buffer of recent events — taking each local commit's events as the commit hands them over, in
+ * revision order, without reading them back, and reading the stored history for the rest: the commits of other nodes
+ * sharing the database (found by polling), anything missing between two hand-overs, compactions — and hands each
+ * event to the <em>synced</em> watchers whose range holds its key, found through a {@link WatchIndex}. A watcher
+ * behind the tailer (one replaying from a past revision, or too slow to keep its queue short) is <em>unsynced</em>: it
+ * catches up on its own from the buffer or, further behind, from the stored history, then joins the synced ones. Each
+ * watcher runs on its own virtual thread, so a slow one holds up nobody else and never loses an event: if the history
+ * it needs has been compacted it is told so and ends.
  *
  * <p>Three promises hold under every interleaving: a watch from now reports every change after the revision its
  * {@link Watch#createdRevision()} announces; a progress notification names a revision only once every event up to
@@ -56,6 +61,12 @@ public final class WatchHub implements Watches, SmartLifecycle {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Semaphore wakeTailer = new Semaphore(0);
+
+	/** Local commits told to the hub, oldest first, for the tailer to take. */
+	private final Queue<EventLog.Commit> handedOver = new ConcurrentLinkedQueue<>();
+
+	/** Whether the tailer must look at the stored history rather than only take what was handed over. */
+	private final AtomicBoolean historyToRead = new AtomicBoolean(true);
 
 	private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
 
@@ -95,7 +106,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		this.pollInterval = pollInterval;
 		this.progressInterval = progressInterval;
 		this.bufferCapacity = bufferCapacity;
-		history.onCommit(wakeTailer::release);
+		history.onCommit(this::committed);
 	}
 
 	@Override
@@ -167,12 +178,34 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		return SmartLifecycle.DEFAULT_PHASE - 1000;
 	}
 
+	/**
+	 * A local commit, told in revision order once durable, on the committing writer's thread: queued for the tailer,
+	 * which takes its events without reading them back, so the writer's acknowledgement waits for no fan-out.
+	 */
+	private void committed(EventLog.Commit commit) {
+		if (!running) {
+			return; // the tailer's first look at the history (or its last) covers it
+		}
+		handedOver.add(commit);
+		if (commit.compacted()) {
+			historyToRead.set(true);
+		}
+		wakeTailer.release();
+	}
+
 	private void tailLoop() {
 		while (running) {
 			try {
-				catchUp();
+				// Commits handed over that follow on from the tail need no read. The history is read for what was not
+				// handed over — another node's commits (found at each poll), a gap, a compaction — and on request.
+				if (!takeHandedOver() | historyToRead.getAndSet(false)) {
+					catchUp();
+				}
 				if (wakeTailer.tryAcquire(pollInterval.toNanos(), TimeUnit.NANOSECONDS)) {
 					wakeTailer.drainPermits();
+				}
+				else {
+					historyToRead.set(true);
 				}
 			}
 			catch (InterruptedException ex) {
@@ -181,6 +214,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				if (running) {
+					historyToRead.set(true);
 					log.warn("Could not read the registry's history; retrying in {}", pollInterval, ex);
 					sleepQuietly(pollInterval);
 				}
@@ -188,10 +222,38 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Takes the commits handed over so far into the buffer and the synced watchers' queues, each that follows on from
+	 * the tail; false if one did not (revisions before it were not handed over, or came out of order): the history
+	 * holds what is missing.
+	 */
+	private boolean takeHandedOver() {
+		boolean whole = true;
+		for (EventLog.Commit commit; (commit = handedOver.poll()) != null;) {
+			if (!commit.wroteRevisions()) {
+				continue;
+			}
+			lock.lock();
+			try {
+				if (commit.firstRevision() <= tail + 1) {
+					append(commit.events(), commit.lastRevision());
+				}
+				else {
+					whole = false;
+				}
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+		return whole;
+	}
+
 	/** Reads the history up to the store's revision into the buffer and the synced watchers' queues. */
 	private void catchUp() {
 		while (running) {
 			EventLog.Positions positions = history.positions();
+			takeHandedOver(); // what was handed over meanwhile need not be read
 			long from = tailRevision() + 1;
 			if (positions.compactRevision() > from) {
 				// Compacted past what this node has read (it was stopped, or very slow): the events in between are
@@ -214,9 +276,20 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Takes every event of the revisions up to {@code to} that follow the tail: {@code events} holds all of those
+	 * (and maybe earlier ones, already taken from a commit handed over while the tailer read them).
+	 */
 	private void append(List<WatchEvent> events, long to) {
 		lock.lock();
 		try {
+			if (to <= tail) {
+				return;
+			}
+			if (!events.isEmpty() && events.getFirst().revision() <= tail) {
+				long after = tail;
+				events = events.stream().filter(e -> e.revision() > after).toList();
+			}
 			Set<Watcher> woken = new HashSet<>(unsynced);
 			woken.addAll(awaitingProgress);
 			buffer.addAll(events);
@@ -395,6 +468,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
 		public void requestProgress() {
 			progressFloor = storeRevisionOrZero();
 			progressRequested = true;
+			historyToRead.set(true);
 			wakeTailer.release();
 			lock.lock();
 			try {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.cleave.registry.Bytes;
@@ -43,7 +44,6 @@ import io.cleave.registry.jooq.schema.tables.RegistryKeyHistory;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
-import org.jooq.Record2;
 import org.jooq.SQLDialect;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -60,7 +60,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	/** Bounds one group commit, so a burst of writers does not make one transaction huge. */
-	private static final int MAX_WRITES_PER_COMMIT = 256;
+	private static final int MAX_WRITES_PER_COMMIT = PutStatements.MAX_ROWS;
 
 	private final DSLContext dsl;
 
@@ -70,9 +70,22 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	private final InstantSource clock;
 
+	private final PutStatements statements;
+
 	private final GroupCommit<PendingWrite<?>> groupCommit = new GroupCommit<>(MAX_WRITES_PER_COMMIT, this::commit);
 
-	private final List<Runnable> commitCallbacks = new CopyOnWriteArrayList<>();
+	private final List<Consumer<EventLog.Commit>> commitListeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * The events of the batch being applied, in revision order; only the committing caller (who holds the group
+	 * commit's seat) touches it.
+	 */
+	private final List<WatchEvent> batchEvents = new ArrayList<>();
+
+	/** The writes of the puts ending the batch being applied, made with the revision's move; the committer's too. */
+	private final Map<Bytes, KeyValue> deferredKeys = new LinkedHashMap<>();
+
+	private final List<PutStatements.HistoryRow> deferredHistory = new ArrayList<>();
 
 	/** The highest revision this node has committed or read; what response headers that need no read carry. */
 	private final AtomicLong latestRevision = new AtomicLong();
@@ -83,6 +96,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	public JooqKeyValueStore(DSLContext dsl, PlatformTransactionManager transactions, InstantSource clock) {
 		this.dsl = dsl;
 		this.clock = clock;
+		this.statements = new PutStatements(dsl.dialect());
 		// A registry write is acknowledged when it is durable: it must not join, wait for or roll back with a
 		// transaction its caller happens to be in (which would also hold the revision row until that commits).
 		this.writes = new TransactionTemplate(transactions);
@@ -211,8 +225,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	}
 
 	@Override
-	public void onCommit(Runnable callback) {
-		commitCallbacks.add(callback);
+	public void onCommit(Consumer<EventLog.Commit> listener) {
+		commitListeners.add(listener);
 	}
 
 	// The write path, shared with the leases.
@@ -234,13 +248,15 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	private void commit(List<PendingWrite<?>> batch) {
 		List<PendingWrite<?>> applied = new ArrayList<>(batch);
+		long[] start = new long[1];
+		boolean[] compacted = new boolean[1];
 		try {
 			while (true) {
 				// A write that fails (a missing lease, a compacted revision…) must leave no trace, while the others
 				// in its batch commit: roll the batch back and run it again without the failed one. Failures are
 				// rare, so this costs less than a savepoint around every write.
 				PendingWrite<?> failed = writes.execute(status -> {
-					PendingWrite<?> failure = apply(applied);
+					PendingWrite<?> failure = apply(applied, start, compacted);
 					if (failure != null) {
 						status.setRollbackOnly();
 					}
@@ -262,8 +278,11 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		long revision = applied.stream().mapToLong(w -> w.revisionAfter).max().orElse(0);
 		if (applied.stream().anyMatch(w -> w.changed)) {
 			latestRevision.accumulateAndGet(revision, Math::max);
-			notifyCommitted(); // once per committed range of revisions: the hub reads them all
+			// Durable now, and still in revision order: the next batch waits for this caller to give up the seat.
+			notifyCommitted(new EventLog.Commit(start[0] + 1, Math.max(revision, start[0]), batchEvents,
+					compacted[0]));
 		}
+		batchEvents.clear();
 		batch.forEach(PendingWrite::complete);
 	}
 
@@ -277,16 +296,22 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		return groupCommit.committing();
 	}
 
-	/** Applies the writes in order, each at the revision after the one before; the first that failed, if any. */
-	private @Nullable PendingWrite<?> apply(List<PendingWrite<?>> batch) {
-		Record2<Long, Long> row = dsl.select(REGISTRY_REVISION.REVISION, REGISTRY_REVISION.COMPACT_REVISION)
-				.from(REGISTRY_REVISION)
-				.where(REGISTRY_REVISION.ID.eq((short) 1))
-				.forUpdate()
-				.fetchSingle();
-		long start = row.value1();
+	/**
+	 * Applies the writes in order, each at the revision after the one before, collecting their events; the first that
+	 * failed, if any.
+	 *
+	 * @param startOut set to the revision before the batch
+	 * @param compactedOut set to whether the batch moved the compaction revision
+	 */
+	private @Nullable PendingWrite<?> apply(List<PendingWrite<?>> batch, long[] startOut, boolean[] compactedOut) {
+		batchEvents.clear(); // this may be a second attempt
+		deferredKeys.clear();
+		deferredHistory.clear();
+		long[] row = dsl.connectionResult(statements::lockRevision);
+		long start = row[0];
 		long current = start;
-		long compactRevision = row.value2();
+		long compactRevision = row[1];
+		startOut[0] = start;
 		for (PendingWrite<?> pending : batch) { // this may be a second attempt
 			pending.changed = false;
 			pending.revisionAfter = 0;
@@ -297,12 +322,12 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 				while (end < batch.size() && batch.get(end).put != null) {
 					end++;
 				}
-				current = putAll(batch.subList(i, end), current);
+				current = putAll(batch.subList(i, end), current, end == batch.size());
 				i = end;
 				continue;
 			}
 			PendingWrite<?> pending = batch.get(i++);
-			Writer writer = new Writer(current, compactRevision);
+			Writer writer = new Writer(current, compactRevision, batchEvents);
 			try {
 				pending.apply(writer);
 			}
@@ -315,28 +340,31 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			compactRevision = writer.compactRevision;
 			pending.revisionAfter = current;
 		}
-		if (current != start) {
-			dsl.update(REGISTRY_REVISION)
-					.set(REGISTRY_REVISION.REVISION, current)
-					.where(REGISTRY_REVISION.ID.eq((short) 1))
-					.execute();
+		compactedOut[0] = compactRevision != row[1];
+		long revision = current;
+		if (!deferredKeys.isEmpty()) {
+			dsl.connection(c -> statements.writeAndSetRevision(c, deferredKeys.values(), deferredHistory, revision));
+		}
+		else if (current != start) {
+			dsl.connection(c -> statements.setRevision(c, revision));
 		}
 		return null;
 	}
 
 	/**
 	 * Applies consecutive plain puts — the bulk of any write load — with a handful of statements for all of them
-	 * instead of three each: one read of the keys and one of the leases they name, then batched writes. Each put
-	 * gets its own revision, in order, as if applied one by one; one naming a lease that is gone fails alone, having
-	 * written nothing.
+	 * instead of three each: one read of the keys and one of the leases they name, then one upsert of the keys and one
+	 * insert of their history ({@link PutStatements}). Each put gets its own revision, in order, as if applied one by
+	 * one; one naming a lease that is gone fails alone, having written nothing.
 	 *
+	 * @param last whether the run ends the batch: its writes are then left for {@link #apply}, which makes them with
+	 *     the revision's move
 	 * @return the revision after the last put
 	 */
-	private long putAll(List<PendingWrite<?>> run, long revisionBefore) {
+	private long putAll(List<PendingWrite<?>> run, long revisionBefore, boolean last) {
 		Map<Bytes, Stored> state = new HashMap<>();
-		stored(REGISTRY_KEY.KEY_BYTES.in(run.stream().map(p -> p.put.key().unsafeArray()).distinct().toList()))
-				.forEach(s -> state.put(s.kv().key(), s));
-		Set<Bytes> existed = new HashSet<>(state.keySet());
+		List<Bytes> keys = run.stream().map(p -> p.put.key()).distinct().toList();
+		dsl.connectionResult(c -> statements.keys(c, keys)).forEach(s -> state.put(s.kv().key(), s));
 		List<Long> named = run.stream().map(p -> p.put.lease()).filter(l -> l != 0).distinct().toList();
 		// A lease past its deadline is gone, swept or not (see put(Writer, Put)).
 		Set<Long> liveLeases = named.isEmpty() ? Set.of() : new HashSet<>(dsl.select(REGISTRY_LEASE.ID)
@@ -344,11 +372,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 				.where(REGISTRY_LEASE.ID.in(named))
 				.and(REGISTRY_LEASE.EXPIRES_AT.gt(clock.instant().atOffset(ZoneOffset.UTC)))
 				.fetch(REGISTRY_LEASE.ID));
-		var h = REGISTRY_KEY_HISTORY;
-		var history = dsl.batch(dsl.insertInto(h, h.MOD_REVISION, h.SUB_REVISION, h.KEY_BYTES, h.VALUE_BYTES,
-				h.CREATE_REVISION, h.VERSION, h.LEASE_ID, h.PREV_MOD_REVISION, h.PREV_SUB_REVISION)
-				.values((Long) null, null, null, null, null, null, null, null, null));
-		Map<Bytes, KeyValue> written = new LinkedHashMap<>();
+		List<PutStatements.HistoryRow> history = last ? deferredHistory : new ArrayList<>(run.size());
+		Map<Bytes, KeyValue> written = last ? deferredKeys : new LinkedHashMap<>();
 		long revision = revisionBefore;
 		for (PendingWrite<?> pending : run) {
 			Put put = pending.put;
@@ -362,48 +387,21 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			KeyValue kv = new KeyValue(put.key(), put.value(),
 					existing == null ? revision : existing.kv().createRevision(), revision,
 					existing == null ? 1 : existing.kv().version() + 1, put.lease());
-			history.bind(revision, 0, put.key().unsafeArray(), put.value().unsafeArray(), kv.createRevision(),
-					kv.version(), kv.lease(), existing == null ? null : existing.kv().modRevision(),
-					existing == null ? null : existing.modSub());
+			history.add(new PutStatements.HistoryRow(kv, existing));
 			state.put(put.key(), new Stored(kv, 0));
-			written.put(put.key(), kv);
+			written.put(put.key(), kv); // each key's last write in the run is its state now
+			batchEvents.add(new WatchEvent(WatchEvent.Type.PUT, kv, existing == null ? null : existing.kv()));
 			pending.outcome = new PutResult(revision, put.prevKv() && existing != null ? existing.kv() : null);
 			pending.changed = true;
 			pending.revisionAfter = revision;
 		}
-		if (written.isEmpty()) {
+		if (written.isEmpty() || last) {
 			return revision;
 		}
-		var k = REGISTRY_KEY;
-		var inserts = dsl.batch(dsl.insertInto(k, k.KEY_BYTES, k.VALUE_BYTES, k.CREATE_REVISION, k.MOD_REVISION,
-				k.MOD_SUB_REVISION, k.VERSION, k.LEASE_ID)
-				.values((byte[]) null, null, null, null, null, null, null));
-		var updates = dsl.batch(dsl.update(k)
-				.set(k.VALUE_BYTES, (byte[]) null)
-				.set(k.MOD_REVISION, (Long) null)
-				.set(k.MOD_SUB_REVISION, (Integer) null)
-				.set(k.VERSION, (Long) null)
-				.set(k.LEASE_ID, (Long) null)
-				.where(k.KEY_BYTES.eq((byte[]) null)));
-		int inserted = 0;
-		for (KeyValue kv : written.values()) { // each key's last write in the run is its state now
-			if (existed.contains(kv.key())) {
-				updates.bind(kv.value().unsafeArray(), kv.modRevision(), 0, kv.version(), kv.lease(),
-						kv.key().unsafeArray());
-			}
-			else {
-				inserts.bind(kv.key().unsafeArray(), kv.value().unsafeArray(), kv.createRevision(), kv.modRevision(),
-						0, kv.version(), kv.lease());
-				inserted++;
-			}
-		}
-		if (inserted > 0) {
-			inserts.execute();
-		}
-		if (inserted < written.size()) {
-			updates.execute();
-		}
-		history.execute();
+		dsl.connection(c -> {
+			statements.upsertKeys(c, written.values());
+			statements.insertHistory(c, history);
+		});
 		return revision;
 	}
 
@@ -445,8 +443,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		}
 	}
 
-	private void notifyCommitted() {
-		commitCallbacks.forEach(Runnable::run);
+	private void notifyCommitted(EventLog.Commit commit) {
+		commitListeners.forEach(listener -> listener.accept(commit));
 	}
 
 	private RangeResult range(RangeQuery query, Positions positions) {
@@ -526,6 +524,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 				.set(h.PREV_MOD_REVISION, existing == null ? null : existing.kv().modRevision())
 				.set(h.PREV_SUB_REVISION, existing == null ? null : existing.modSub())
 				.execute();
+		w.events.add(new WatchEvent(WatchEvent.Type.PUT, new KeyValue(put.key(), value, createRevision, revision,
+				version, lease), existing == null ? null : existing.kv()));
 		return new PutResult(revision, put.prevKv() && existing != null ? existing.kv() : null);
 	}
 
@@ -557,6 +557,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			byte[] key = s.kv().key().unsafeArray();
 			inserts.bind(revision, w.nextSub(), key, 0L, 0L, true, s.kv().modRevision(), s.modSub());
 			deletes.bind((Object) key);
+			w.events.add(new WatchEvent(WatchEvent.Type.DELETE,
+					new KeyValue(s.kv().key(), Bytes.EMPTY, 0, revision, 0, 0), s.kv()));
 		}
 		deletes.execute();
 		inserts.execute();
@@ -641,7 +643,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	}
 
 	/** A live key with the sub-revision of its last write, which history rows of the next write point to. */
-	private record Stored(KeyValue kv, int modSub) {
+	record Stored(KeyValue kv, int modSub) {
 	}
 
 	/** One write transaction's position: the revision it read, and the writes it has made at the next one. */
@@ -652,11 +654,15 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		/** Moved by a compaction in this write. */
 		long compactRevision;
 
+		/** Where the events of this write go, in order. */
+		final List<WatchEvent> events;
+
 		private int subRevisions;
 
-		Writer(long current, long compactRevision) {
+		Writer(long current, long compactRevision, List<WatchEvent> events) {
 			this.current = current;
 			this.compactRevision = compactRevision;
+			this.events = events;
 		}
 
 		long revision() {

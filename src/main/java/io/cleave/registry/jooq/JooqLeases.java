@@ -134,6 +134,11 @@ public final class JooqLeases implements Leases {
 		}
 	}
 
+	/** Renewals waiting to be committed; for tests that stage a group commit. */
+	int renewalQueueLength() {
+		return renewals.queueLength();
+	}
+
 	/** One caller's renewal, completed by whichever caller commits its batch. */
 	private static final class Renewal extends GroupCommit.Member<Optional<Lease>> {
 

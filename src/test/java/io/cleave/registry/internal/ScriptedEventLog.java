@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.cleave.registry.Bytes;
 import io.cleave.registry.KeyValue;
@@ -19,12 +22,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * A store's history in memory that a test writes to, compacts, and interleaves with the watch hub's reads: a hook
  * set with {@link #beforeNextRead} runs inside the next {@link #events} call, on the reading thread, before it reads.
+ * Each commit is handed to the hub with its events, as the store does, unless the test turns that off (the commits of
+ * another node sharing the database) or scripts the hand-over to skip or reorder commits.
  */
 final class ScriptedEventLog implements EventLog {
 
 	private final List<WatchEvent> events = new ArrayList<>();
 
-	private final List<Runnable> commitCallbacks = new CopyOnWriteArrayList<>();
+	private final List<Consumer<Commit>> commitListeners = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger reads = new AtomicInteger();
+
+	private volatile boolean handOff = true;
+
+	private volatile @Nullable Predicate<Long> skipHandOff;
+
+	private volatile @Nullable Predicate<Long> delayHandOff;
+
+	/** A hand-over held back to be told after the next one; guarded by {@code this}. */
+	private @Nullable Commit delayed;
 
 	private final AtomicReference<@Nullable Runnable> beforeNextRead = new AtomicReference<>();
 
@@ -34,15 +50,34 @@ final class ScriptedEventLog implements EventLog {
 
 	private long compactRevision;
 
-	/** Writes {@code key}, commits, wakes the hub; returns the new revision. */
-	long put(String key, String value) {
-		long written;
-		synchronized (this) {
-			written = ++revision;
-			events.add(new WatchEvent(WatchEvent.Type.PUT,
-					new KeyValue(Bytes.utf8(key), Bytes.utf8(value), written, written, 1, 0), null));
+	/**
+	 * Writes {@code key}, commits and hands the commit to the hub (as scripted); returns the new revision. The new
+	 * revision shows in {@link #positions()} only once the hand-over is done, so that a hub reads the history only
+	 * when it has to.
+	 */
+	synchronized long put(String key, String value) {
+		long written = ++revision;
+		WatchEvent event = new WatchEvent(WatchEvent.Type.PUT,
+				new KeyValue(Bytes.utf8(key), Bytes.utf8(value), written, written, 1, 0), null);
+		events.add(event);
+		if (handOff) {
+			Commit commit = new Commit(written, written, List.of(event), false);
+			Predicate<Long> skip = skipHandOff;
+			Predicate<Long> delay = delayHandOff;
+			if (skip != null && skip.test(written)) {
+				return written; // told to nobody: the hub finds it at its next poll
+			}
+			if (delay != null && delay.test(written) && delayed == null) {
+				delayed = commit;
+				return written;
+			}
+			tell(commit);
+			if (delayed != null && delayed != commit) {
+				Commit late = delayed;
+				delayed = null;
+				tell(late);
+			}
 		}
-		commitCallbacks.forEach(Runnable::run);
 		return written;
 	}
 
@@ -51,8 +86,34 @@ final class ScriptedEventLog implements EventLog {
 		synchronized (this) {
 			events.removeIf(event -> event.revision() < compactTo);
 			compactRevision = compactTo;
+			if (handOff) {
+				tell(new Commit(revision + 1, revision, List.of(), true));
+			}
 		}
-		commitCallbacks.forEach(Runnable::run);
+	}
+
+	/** Whether commits are handed to the hub; when not, it finds them by polling, as another node's commits. */
+	void handOff(boolean on) {
+		handOff = on;
+	}
+
+	/** Hands over no commit whose revision passes {@code test}. */
+	void skipHandOffOf(Predicate<Long> test) {
+		skipHandOff = test;
+	}
+
+	/** Hands over a commit whose revision passes {@code test} only after the next commit's. */
+	void delayHandOffOf(Predicate<Long> test) {
+		delayHandOff = test;
+	}
+
+	/** How many times the history was read. */
+	int reads() {
+		return reads.get();
+	}
+
+	private void tell(Commit commit) {
+		commitListeners.forEach(listener -> listener.accept(commit));
 	}
 
 	/** Runs {@code hook} at the start of the next read of the history, whoever reads. */
@@ -90,6 +151,7 @@ final class ScriptedEventLog implements EventLog {
 
 	@Override
 	public List<WatchEvent> events(long fromRevision, long toRevision) {
+		reads.incrementAndGet();
 		Runnable hook = beforeNextRead.getAndSet(null);
 		if (hook != null) {
 			hook.run();
@@ -100,7 +162,7 @@ final class ScriptedEventLog implements EventLog {
 	}
 
 	@Override
-	public void onCommit(Runnable callback) {
-		commitCallbacks.add(callback);
+	public void onCommit(Consumer<Commit> listener) {
+		commitListeners.add(listener);
 	}
 }

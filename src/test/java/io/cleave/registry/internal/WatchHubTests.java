@@ -20,6 +20,8 @@ import io.cleave.registry.WatchRequest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The watch hub driven through the races that lose events, on a history the test writes, compacts and interleaves
@@ -47,8 +49,11 @@ class WatchHubTests {
 		hub.stop();
 	}
 
-	@Test
-	void everyWatchFromNowGetsEveryChangeAfterItsCreatedRevisionWhileWritesStream() throws Exception {
+	/** With commits handed over as the store does, and with every commit read back from history (another node's). */
+	@ParameterizedTest(name = "commits handed over: {0}")
+	@ValueSource(booleans = {true, false})
+	void everyWatchFromNowGetsEveryChangeAfterItsCreatedRevisionWhileWritesStream(boolean handOff) throws Exception {
+		log.handOff(handOff);
 		AtomicBoolean writing = new AtomicBoolean(true);
 		Thread writer = Thread.ofPlatform().start(() -> {
 			for (int i = 0; writing.get() && i < 20_000; i++) {
@@ -121,6 +126,7 @@ class WatchHubTests {
 
 	@Test
 	void aCompactionDuringTheTailersReadCancelsTheWatchInsteadOfSkippingEvents() {
+		log.handOff(false); // commits of another node: the tailer reads each from the history
 		Sequence sequence = new Sequence();
 		Watch watch = watch(WatchRequest.of(KeyRange.prefix("/k/")), sequence);
 		sequence.startAfter(watch.createdRevision());
@@ -170,6 +176,64 @@ class WatchHubTests {
 		await().atMost(PATIENCE).until(() -> sequence.canceled() != null || !sequence.faults().isEmpty());
 		assertThat(sequence.faults()).isEmpty();
 		assertThat(sequence.compactRevision()).isEqualTo(compactedTo[0]);
+	}
+
+	@Test
+	void aCommitsEventsReachTheWatchersWithoutAReadOfTheHistory() {
+		Sequence prefix = new Sequence();
+		Sequence key = new Sequence();
+		Watch prefixWatch = watch(WatchRequest.of(KeyRange.prefix("/k/")), prefix);
+		prefix.startAfter(prefixWatch.createdRevision());
+		Watch keyWatch = watch(WatchRequest.of(KeyRange.key("/k/b")), key);
+		key.startAfter(keyWatch.createdRevision());
+		long synced = log.put("/k/b", "start");
+		await().atMost(PATIENCE).until(() -> prefix.reached() == synced && key.reached() == synced);
+		int readsBefore = log.reads();
+
+		// Fewer than the buffer holds and a watcher may queue: neither watcher can fall behind and read history.
+		for (int i = 0; i < 90; i++) {
+			log.put(i % 3 == 0 ? "/k/b" : "/k/a", "v" + i);
+		}
+
+		long last = log.revision();
+		await().atMost(PATIENCE).until(() -> prefix.reached() == last && key.count() == 1 + 30);
+		assertThat(prefix.faults()).isEmpty();
+		assertThat(prefix.count()).isEqualTo(1 + 90);
+		assertThat(log.reads()).as("reads of the history").isEqualTo(readsBefore);
+	}
+
+	@Test
+	void aMissedOrLateHandOffIsReadFromTheHistoryWithoutLossOrDuplicates() throws Exception {
+		// Every seventh commit is never handed over, every fifth only after the one that follows it.
+		log.skipHandOffOf(revision -> revision % 7 == 0);
+		log.delayHandOffOf(revision -> revision % 5 == 0);
+		List<Sequence> sequences = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			Sequence sequence = new Sequence();
+			Watch watch = watch(WatchRequest.of(KeyRange.prefix("/k/")), sequence);
+			sequence.startAfter(watch.createdRevision());
+			sequences.add(sequence);
+		}
+		int readsBefore = log.reads();
+		Thread writer = Thread.ofPlatform().start(() -> {
+			for (int i = 0; i < 2000; i++) {
+				log.put("/k/" + (i % 10), "v" + i);
+				if (i % 50 == 0) {
+					Thread.yield(); // let the tailer read in the middle of the stream too
+				}
+			}
+		});
+		writer.join();
+		log.skipHandOffOf(revision -> false);
+		log.delayHandOffOf(revision -> false);
+		long last = log.put("/k/last", "end"); // handed over at once, and releases a delayed one
+
+		await().atMost(PATIENCE).until(() -> sequences.stream().allMatch(s -> s.reached() == last));
+		assertThat(sequences).allSatisfy(s -> {
+			assertThat(s.faults()).isEmpty();
+			assertThat(s.count()).isEqualTo(2001);
+		});
+		assertThat(log.reads()).as("reads of the history").isGreaterThan(readsBefore);
 	}
 
 	/** Writes a key nothing else watches and waits until a watch of it sees it: the tailer has read everything. */

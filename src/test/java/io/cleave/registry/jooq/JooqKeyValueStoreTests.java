@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,14 +20,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cleave.registry.Bytes;
+import io.cleave.registry.Delete;
 import io.cleave.registry.KeyRange;
 import io.cleave.registry.KeyValue;
+import io.cleave.registry.Lease;
 import io.cleave.registry.Put;
 import io.cleave.registry.PutResult;
 import io.cleave.registry.RangeQuery;
 import io.cleave.registry.RangeResult;
 import io.cleave.registry.RegistryException;
 import io.cleave.registry.Txn;
+import io.cleave.registry.WatchEvent;
+import io.cleave.registry.internal.EventLog;
 import io.cleave.registry.jooq.StoreOnDatabase.Database;
 
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +115,7 @@ class JooqKeyValueStoreTests {
 	void writersWaitingTogetherShareOneCommitAndEachGetsItsOwnRevision(Database database) throws Exception {
 		db = new StoreOnDatabase(database);
 		AtomicInteger commits = new AtomicInteger();
-		db.store.onCommit(commits::incrementAndGet);
+		db.store.onCommit(commit -> commits.incrementAndGet());
 		CountDownLatch release = new CountDownLatch(1);
 		// The first write holds the write path until seven others queue up behind it.
 		Future<Long> first = holdTheWritePath(release);
@@ -205,6 +210,60 @@ class JooqKeyValueStoreTests {
 		assertThat(db.store.events(2, 4)).extracting(e -> e.kv().value().toStringUtf8() + " after "
 				+ (e.prevKv() == null ? "nothing" : e.prevKv().value().toStringUtf8()))
 				.containsExactly("1 after nothing", "2 after 1", "3 after 2");
+	}
+
+	/**
+	 * What each commit hands the watch hub is what a read of the stored history returns for its revisions — puts
+	 * sharing a commit, a transaction, a range delete, a lease revoke, a write failing in a shared commit — and the
+	 * commits are told in revision order, one after the other, with no revision left out.
+	 */
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void eachCommitHandsOverExactlyTheEventsTheHistoryHoldsForItsRevisions(Database database) throws Exception {
+		db = new StoreOnDatabase(database);
+		List<EventLog.Commit> commits = new CopyOnWriteArrayList<>();
+		db.store.onCommit(commits::add);
+		db.store.put(Put.of("/h/a", "1"));
+		CountDownLatch release = new CountDownLatch(1);
+		holdTheWritePath(release);
+		List<Future<?>> queued = new ArrayList<>();
+		queued.add(threads.submit(() -> db.store.put(Put.of("/h/a", "2"))));
+		queued.add(threads.submit(() -> db.store.put(Put.of("/h/b", "1").withLease(0x7fff_0000_0000_0003L))));
+		queued.add(threads.submit(() -> db.store.txn(new Txn(List.of(),
+				List.of(Put.of("/h/c", "1"), Put.of("/h/a", "3"), new Delete(KeyRange.key("/h/b"), false)),
+				List.of()))));
+		queued.add(threads.submit(() -> db.store.put(Put.of("/h/b", "2"))));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 4);
+		release.countDown();
+		for (Future<?> write : queued) {
+			try {
+				write.get(10, TimeUnit.SECONDS);
+			}
+			catch (java.util.concurrent.ExecutionException expected) {
+				// the put naming a lease that does not exist
+			}
+		}
+		Lease lease = db.leases.grant(60);
+		db.store.put(Put.of("/h/leased/1", "x").withLease(lease.id()));
+		db.store.put(Put.of("/h/leased/2", "y").withLease(lease.id()));
+		db.leases.revoke(lease.id());
+		db.store.delete(new Delete(KeyRange.prefix("/h/"), true));
+
+		long revision = db.store.revision();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !commits.isEmpty()
+				&& commits.getLast().lastRevision() == revision);
+		long expectedFirst = commits.getFirst().firstRevision();
+		assertThat(expectedFirst).isEqualTo(2);
+		for (EventLog.Commit commit : commits) {
+			assertThat(commit.firstRevision()).as("commits told in order, none left out").isEqualTo(expectedFirst);
+			assertThat(commit.events()).as("revisions %d to %d", commit.firstRevision(), commit.lastRevision())
+					.usingRecursiveFieldByFieldElementComparator()
+					.containsExactlyElementsOf(db.store.events(commit.firstRevision(), commit.lastRevision()));
+			expectedFirst = commit.lastRevision() + 1;
+		}
+		assertThat(expectedFirst).isEqualTo(revision + 1);
+		assertThat(commits).flatExtracting(EventLog.Commit::events).extracting(WatchEvent::type)
+				.contains(WatchEvent.Type.PUT, WatchEvent.Type.DELETE);
 	}
 
 	/** Starts a write that commits nothing and holds the write path until released, so others queue behind it. */

@@ -2,12 +2,14 @@ package io.cleave.registry.jooq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -134,5 +136,45 @@ class JooqLeasesTests {
 				.extracting(kv -> kv.key().toStringUtf8()).containsExactly("/leased/long", "/leased/none");
 		assertThat(db.leases.list()).containsExactly(longLease.id());
 		assertThat(db.leases.keepAlive(shortLease.id())).isEmpty();
+	}
+
+	/**
+	 * Keep-alives that arrive while a renewal commits are renewed together: a batch costs two statements (lock the
+	 * leases, move their deadlines) however many it holds, not a query per keep-alive.
+	 */
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void keepAlivesArrivingTogetherShareTwoStatementsInsteadOfAQueryEach(Database database) throws Exception {
+		db = new StoreOnDatabase(database);
+		List<Lease> leases = Stream.generate(() -> db.leases.grant(60)).limit(50).toList();
+		Thread first = Thread.currentThread();
+		CountDownLatch queued = new CountDownLatch(1);
+		AtomicInteger held = new AtomicInteger();
+		// The first renewal's commit reads the clock once it holds its leases: hold it there until the others queue.
+		db.clock.onRead(thread -> {
+			if (thread != first && held.incrementAndGet() == 1) {
+				try {
+					queued.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		});
+		Future<Optional<Lease>> firstRenewal = renewals.submit(() -> db.leases.keepAlive(leases.getFirst().id()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> held.get() == 1);
+		List<Future<Optional<Lease>>> others = leases.subList(1, 50).stream()
+				.map(lease -> renewals.submit(() -> db.leases.keepAlive(lease.id()))).toList();
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.leases.renewalQueueLength() == 49);
+		db.statements.set(0);
+
+		queued.countDown();
+
+		assertThat(firstRenewal.get(10, TimeUnit.SECONDS)).isPresent();
+		for (Future<Optional<Lease>> renewal : others) {
+			assertThat(renewal.get(10, TimeUnit.SECONDS)).isPresent();
+		}
+		// The first batch's update, then the 49 others' lock and update.
+		assertThat(db.statements).as("statements for 50 keep-alives").hasValueLessThanOrEqualTo(3);
 	}
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -14,8 +15,10 @@ import io.cleave.testing.EmbeddedPostgresServer;
 
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
+import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
@@ -40,6 +43,9 @@ public final class StoreOnDatabase implements AutoCloseable {
 
 	public final DSLContext dsl;
 
+	/** Statements run through {@link #dsl} (a batch counts once); the put path's plain JDBC ones are not counted. */
+	public final AtomicInteger statements = new AtomicInteger();
+
 	public final JooqKeyValueStore store;
 
 	public final JooqLeases leases;
@@ -62,7 +68,10 @@ public final class StoreOnDatabase implements AutoCloseable {
 		Flyway.configure().dataSource(pool).locations("classpath:db/migration/registry").load().migrate();
 		DataSource transactional = new TransactionAwareDataSourceProxy(pool);
 		transactions = new DataSourceTransactionManager(pool);
-		dsl = DSL.using(transactional, database == Database.H2 ? SQLDialect.H2 : SQLDialect.POSTGRES);
+		dsl = DSL.using(new DefaultConfiguration()
+				.set(transactional)
+				.set(database == Database.H2 ? SQLDialect.H2 : SQLDialect.POSTGRES)
+				.set(ExecuteListener.onExecuteStart(context -> statements.incrementAndGet())));
 		store = new JooqKeyValueStore(dsl, transactions, clock);
 		leases = new JooqLeases(dsl, store, clock, transactions);
 	}

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
@@ -46,7 +47,7 @@ final class EtcdApiServer implements SmartLifecycle {
 
 	private final int maxInboundBytes;
 
-	/** Set while running; calls are served on virtual threads, as they block on the database. */
+	/** Set while running; calls are served on a pool of threads, as they block on the database. */
 	private volatile @Nullable Running running;
 
 	/**
@@ -72,7 +73,13 @@ final class EtcdApiServer implements SmartLifecycle {
 	@Override
 	public void start() {
 		ServerCredentials credentials = credentials(settings.tls());
-		ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+		// Platform threads, kept and reused (grpc-java's own default): a call blocks on the store while its write is
+		// committed, which a pooled thread does as well as a virtual one, and waking a parked pooled thread answered
+		// puts sooner than scheduling a new virtual thread per callback (measured: 0.34-0.47x etcd's puts/s with
+		// virtual threads, 0.49-0.80x with this pool, in interleaved runs on a loaded machine).
+		AtomicInteger threads = new AtomicInteger();
+		ExecutorService executor = Executors.newCachedThreadPool(task -> Thread.ofPlatform().daemon()
+				.name("etcd-api-" + threads.incrementAndGet()).unstarted(task));
 		NettyServerBuilder builder = NettyServerBuilder
 				.forAddress(new InetSocketAddress(settings.address(), settings.port()), credentials)
 				.executor(executor)
