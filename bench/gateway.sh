@@ -174,7 +174,7 @@ col() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/samples" | median;
 bare_rps="$(col bare 3)"
 cleave_rps="$(col cleave 3)"
 ratio="$(awk -v a="$cleave_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')"
-cpu_ratio="$(awk -v a="$(col cleave 9)" -v b="$(col bare 9)" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')"
+cpu_ratio="$(awk -v a="$(col cleave 9)" -v b="$(col bare 9)" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
 
 {
   echo "# Cleave gateway benchmark"
