@@ -176,6 +176,9 @@ cleave_rps="$(col cleave 3)"
 ratio="$(awk -v a="$cleave_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')"
 cpu_ratio="$(awk -v a="$(col cleave 9)" -v b="$(col bare 9)" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
 
+# The hand-written part of the results (the profile below the marker) is carried over from the previous file.
+marker='<!-- Everything below this line is kept by bench/gateway.sh when it rewrites this file. -->'
+kept="$(awk -v m="$marker" 'found || $0 == m { found = 1; print }' "$out" 2>/dev/null || true)"
 {
   echo "# Cleave gateway benchmark"
   echo
@@ -210,6 +213,8 @@ cpu_ratio="$(awk -v a="$(col cleave 9)" -v b="$(col bare 9)" 'BEGIN { printf "%.
   echo "| server | round | requests/s | p50 ms | p99 ms | p99.9 ms | errors | requests | server CPU µs/request |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$work/samples"
-} >"$out"
+  if [ -n "$kept" ]; then echo; echo "$kept"; fi
+} >"$out.tmp"
+mv "$out.tmp" "$out"
 log "results written to $out"
 cat "$out"
