@@ -86,6 +86,7 @@ log "starting Cleave on port $node_port"
   --cleave.node.name=bench-1 --cleave.gateway.rate-limits.default-limit.requests=100000000 \
   --cleave.gateway.rate-limits.default-limit.per=1s >"$work/node/cleave.log" 2>&1) &
 pids+=($!)
+node_pid=$!
 await_http "http://127.0.0.1:$node_port/actuator/health" "${pids[-1]}" "$work/node/cleave.log"
 
 # A development token, minted with the secret the local profile generated at start (./data/dev-jwt.properties).
@@ -99,6 +100,7 @@ bare_port="$(free_port)"
 log "starting the bare controller on port $bare_port"
 "$java" -cp "$test_classpath" fixtures.bench.BareController --server.port="$bare_port" >"$work/bare.log" 2>&1 &
 pids+=($!)
+bare_pid=$!
 for _ in $(seq 1 1200); do
   curl -fsS --max-time 1 -X POST -H 'Content-Type: application/json' -d '{}' \
     "http://127.0.0.1:$bare_port/api/DB/Query" >/dev/null 2>&1 && break
@@ -130,24 +132,36 @@ done = function(summary, latency, requests)
 end
 EOF
 
-run_wrk() { # $1 = port, $2 = seconds; prints "rps p50_ms p99_ms p999_ms errors requests"
+# CPU time (user + system, clock ticks) a process has used so far: fields 14 and 15 of /proc/<pid>/stat.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ticks_per_second="$(getconf CLK_TCK)"
+
+run_wrk() { # $1 = port, $2 = seconds, $3 = server pid; prints "rps p50_ms p99_ms p999_ms errors requests cpu_us_per_request"
+  local before after
+  before="$(cpu_ticks "$3")"
   wrk -t "$threads" -c "$connections" -d "${2}s" -s "$work/post.lua" "http://127.0.0.1:$1/api/DB/Query" \
-    | awk '/^FIGURES / { print $2, $3, $4, $5, $6, $7 }'
+    >"$work/wrk.out"
+  after="$(cpu_ticks "$3")"
+  # The server's CPU per request tells the two apart even on a loaded machine, where requests/s depend on what else
+  # runs; it includes the server's GC and JIT threads.
+  awk -v cpu=$((after - before)) -v hz="$ticks_per_second" \
+    '/^FIGURES / { printf "%s %s %s %s %s %s %.1f\n", $2, $3, $4, $5, $6, $7, ($7 > 0 ? cpu * 1e6 / hz / $7 : 0) }' \
+    "$work/wrk.out"
 }
 
 load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 started="$(date +%s)"
 log "warming up both servers (${warmup} s each)"
-run_wrk "$bare_port" "$warmup" >/dev/null
-run_wrk "$node_port" "$warmup" >/dev/null
+run_wrk "$bare_port" "$warmup" "$bare_pid" >/dev/null
+run_wrk "$node_port" "$warmup" "$node_pid" >/dev/null
 : >"$work/samples"
 for round in $(seq 1 "$rounds"); do
   for server in bare cleave; do
-    if [ "$server" = bare ]; then port="$bare_port"; else port="$node_port"; fi
-    figures="$(run_wrk "$port" "$duration")"
+    if [ "$server" = bare ]; then port="$bare_port"; pid="$bare_pid"; else port="$node_port"; pid="$node_pid"; fi
+    figures="$(run_wrk "$port" "$duration" "$pid")"
     [ -n "$figures" ] || die "wrk printed no figures for $server"
     echo "$server $round $figures" >>"$work/samples"
-    log "round $round $server: $figures (req/s p50 p99 p99.9 ms, errors, requests)"
+    log "round $round $server: $figures (req/s p50 p99 p99.9 ms, errors, requests, server CPU us/request)"
   done
 done
 load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
@@ -160,7 +174,11 @@ col() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/samples" | median;
 bare_rps="$(col bare 3)"
 cleave_rps="$(col cleave 3)"
 ratio="$(awk -v a="$cleave_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')"
+cpu_ratio="$(awk -v a="$(col cleave 9)" -v b="$(col bare 9)" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
 
+# The hand-written part of the results (the profile below the marker) is carried over from the previous file.
+marker='<!-- Everything below this line is kept by bench/gateway.sh when it rewrites this file. -->'
+kept="$(awk -v m="$marker" 'found || $0 == m { found = 1; print }' "$out" 2>/dev/null || true)"
 {
   echo "# Cleave gateway benchmark"
   echo
@@ -180,19 +198,23 @@ ratio="$(awk -v a="$cleave_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }
   echo "| access log lines written by the node | $access_lines |"
   echo "| duration | ${took} s |"
   echo
-  echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | errors |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | errors | server CPU µs/request |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for server in bare cleave; do
-    echo "| $server | $(col "$server" 3) | $(col "$server" 4) | $(col "$server" 5) | $(col "$server" 6) | $(col "$server" 7) |"
+    echo "| $server | $(col "$server" 3) | $(col "$server" 4) | $(col "$server" 5) | $(col "$server" 6) | $(col "$server" 7) | $(col "$server" 9) |"
   done
   echo
-  echo "**Cleave keeps ${ratio}× of the bare controller's throughput** (aim: at least 0.80×)."
+  echo "**Cleave keeps ${ratio}× of the bare controller's throughput** (aim: at least 0.80×); a request costs Cleave's"
+  echo "server ${cpu_ratio}× the CPU time it costs the bare controller (user + system time of each server's whole process,"
+  echo "GC and JIT included, over the requests wrk completed)."
   echo
   echo "Every round:"
   echo
-  echo "| server | round | requests/s | p50 ms | p99 ms | p99.9 ms | errors | requests |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-  awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$work/samples"
-} >"$out"
+  echo "| server | round | requests/s | p50 ms | p99 ms | p99.9 ms | errors | requests | server CPU µs/request |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$work/samples"
+  if [ -n "$kept" ]; then echo; echo "$kept"; fi
+} >"$out.tmp"
+mv "$out.tmp" "$out"
 log "results written to $out"
 cat "$out"

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -42,6 +43,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
@@ -53,14 +55,27 @@ final class BearerTokens {
 
 	private static final String KEY_LOCATION = "cleave.gateway.security.jwt.public-key-location";
 
+	/**
+	 * Spring's claim conversions, except that {@code iss} stays the string it is: Spring would first try it as a URL,
+	 * and an issuer that is not one (Cleave's default, {@code cleave}) then cost a thrown exception per token.
+	 * {@link Claims} compares it as a string either way.
+	 */
+	private static final MappedJwtClaimSetConverter CLAIMS = MappedJwtClaimSetConverter
+			.withDefaults(Map.of(JwtClaimNames.ISS, issuer -> issuer == null ? null : issuer.toString()));
+
 	private BearerTokens() {
 	}
 
 	/**
 	 * The decoder for {@code jwt}; {@code secret} is the HMAC secret to use (configured or generated), null when the
-	 * settings name a public key or JWK set.
+	 * settings name a public key or JWK set. It keeps the tokens it verified until their expiry ({@link VerifiedTokens}).
 	 */
 	static JwtDecoder decoder(GatewaySecurityProperties.Jwt jwt, byte @Nullable [] secret, Clock clock) {
+		return new VerifiedTokens(verifier(jwt, secret, clock), clock, VerifiedTokens.MAXIMUM_SIZE);
+	}
+
+	/** The decoder for {@code jwt} that verifies every token it is given in full. */
+	static JwtDecoder verifier(GatewaySecurityProperties.Jwt jwt, byte @Nullable [] secret, Clock clock) {
 		String configured = jwt.configuredAlgorithm();
 		NimbusJwtDecoder nimbus;
 		String algorithm;
@@ -86,6 +101,7 @@ final class BearerTokens {
 			nimbus = publicKeyDecoder(key, algorithm);
 		}
 		nimbus.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new Claims(jwt, clock), types()));
+		nimbus.setClaimSetConverter(CLAIMS);
 		return token -> decode(nimbus, token, algorithm);
 	}
 

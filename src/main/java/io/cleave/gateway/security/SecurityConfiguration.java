@@ -132,6 +132,7 @@ class SecurityConfiguration {
 				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 				.httpBasic(basic -> basic.realmName(SecurityProblems.REALM).authenticationEntryPoint(problems))
 				.oauth2ResourceServer(resourceServer -> resourceServer
+						.bearerTokenResolver(new BearerTokenHeader())
 						.jwt(jwt -> jwt.decoder(decoder)
 								.jwtAuthenticationConverter(Authorities.ofTokens(settings.jwt().rolesClaim())))
 						.authenticationEntryPoint(problems)

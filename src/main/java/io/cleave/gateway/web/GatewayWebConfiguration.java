@@ -5,10 +5,13 @@ import java.util.List;
 import io.cleave.gateway.GatewayProperties;
 import io.cleave.registry.RegistryProperties;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 @Configuration(proxyBeanMethods = false)
 class GatewayWebConfiguration {
@@ -26,6 +29,14 @@ class GatewayWebConfiguration {
 						registry.limits().requestSize().toBytes(), "cleave.registry.limits.request-size"))));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return registration;
+	}
+
+	/** Not in a node started without a web server (no Spring MVC there). */
+	@Bean
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	GatewayHandlerMapping gatewayHandlerMapping(
+			@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings) {
+		return new GatewayHandlerMapping(mappings);
 	}
 
 	@Bean

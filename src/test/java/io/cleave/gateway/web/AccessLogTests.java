@@ -131,6 +131,15 @@ class AccessLogTests extends OneNodeOverHttp {
 	}
 
 	@Test
+	void writesTheDurationInMillisecondsWithThreeDecimals() {
+		assertThat(AccessLog.millis(1_234_567)).isEqualTo("1.235");
+		assertThat(AccessLog.millis(5_000)).isEqualTo("0.005");
+		assertThat(AccessLog.millis(40_000)).isEqualTo("0.040");
+		assertThat(AccessLog.millis(12_000_000_000L)).isEqualTo("12000.000");
+		assertThat(AccessLog.millis(0)).isEqualTo("0.000");
+	}
+
+	@Test
 	void quotesValuesSoThatACraftedPathCannotForgeALine() {
 		assertThat(AccessLog.quoted("/api/DB/Query")).isEqualTo("/api/DB/Query");
 		assertThat(AccessLog.quoted("/a b\n method=GET \"x\"")).isEqualTo("\"/a b\\u000a method=GET \\\"x\\\"\"");

@@ -1,0 +1,56 @@
+package io.cleave.gateway.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+
+/**
+ * The bearer token of the {@code Authorization} header, by the very rule of Spring's {@code DefaultBearerTokenResolver}
+ * (RFC 6750's {@code b64token}: {@code Bearer <token68 characters>=*}, the scheme in any case; a header that says
+ * {@code Bearer} but holds anything else is malformed; never from the query string or a form body) — checked by a
+ * loop over the characters instead of Spring's case-insensitive regular expression, which cost a twentieth of the
+ * edge's CPU per request (bench/gateway.sh, profiled).
+ */
+final class BearerTokenHeader implements BearerTokenResolver {
+
+	private static final String SCHEME = "Bearer ";
+
+	@Override
+	public @Nullable String resolve(HttpServletRequest request) {
+		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+		if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length() - 1)) {
+			return null; // another scheme (Basic), or none: not a bearer token
+		}
+		if (!isBearer(header)) {
+			throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Bearer token is malformed"));
+		}
+		return header.substring(SCHEME.length());
+	}
+
+	/** {@code Bearer } then one or more of {@code A-Z a-z 0-9 - . _ ~ + /}, then only {@code =}s. */
+	static boolean isBearer(String header) {
+		if (header.length() <= SCHEME.length() || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+			return false;
+		}
+		int i = SCHEME.length();
+		while (i < header.length() && isTokenCharacter(header.charAt(i))) {
+			i++;
+		}
+		if (i == SCHEME.length()) {
+			return false;
+		}
+		while (i < header.length() && header.charAt(i) == '=') {
+			i++;
+		}
+		return i == header.length();
+	}
+
+	private static boolean isTokenCharacter(char c) {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+				|| c == '~' || c == '+' || c == '/';
+	}
+}

@@ -1,0 +1,126 @@
+package io.cleave.gateway.web;
+
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.ServerHttpObservationFilter;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.AbstractHandlerMapping;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Finds the handler of {@code POST /api/{service}/{method}} and {@code POST /act} by splitting the path, ahead of
+ * Spring MVC's generic lookup, which tries every pattern mapping of the node (actuator, springdoc, registry,
+ * messaging…) for each request. It hands out the very {@link HandlerMethod}s the generic lookup would find, with the
+ * same request attributes (route template, path variables, producible types, the observation's path pattern), so
+ * arguments, exception handlers, problem details, the access log and the metrics are the same. Every request it does
+ * not recognise as plainly one of these — another method, an encoded or unusual path, an {@code Accept} other than
+ * none, {@code *}{@code /*} or {@code application/json} — it leaves to the generic lookup, whose answer (405, 406,
+ * 404…) is then today's.
+ *
+ * <p>
+ * Ordered after the router functions (Spring Cloud Gateway's proxy routes, which may claim {@code /api/**}) and
+ * before the {@link RequestMappingHandlerMapping}: both it and the latter have order 0, and application beans are
+ * registered before auto-configured ones, which Spring's stable sort keeps ({@code GatewayHandlerMappingTests}).
+ */
+final class GatewayHandlerMapping extends AbstractHandlerMapping {
+
+	private static final String API = "/api/";
+
+	private static final Set<MediaType> JSON = Set.of(MediaType.APPLICATION_JSON);
+
+	private final RequestMappingHandlerMapping mappings;
+
+	private volatile @Nullable HandlerMethod rpc;
+
+	private volatile @Nullable HandlerMethod act;
+
+	GatewayHandlerMapping(RequestMappingHandlerMapping mappings) {
+		this.mappings = mappings;
+		setOrder(0);
+	}
+
+	@Override
+	protected @Nullable Object getHandlerInternal(HttpServletRequest request) {
+		if (!"POST".equals(request.getMethod()) || !acceptsJson(request.getHeader("Accept"))) {
+			return null;
+		}
+		String path = request.getRequestURI();
+		String contextPath = request.getContextPath();
+		if (!contextPath.isEmpty()) {
+			if (!path.startsWith(contextPath)) {
+				return null;
+			}
+			path = path.substring(contextPath.length());
+		}
+		if (path.equals(GatewayRoutes.ACT_ROUTE)) {
+			HandlerMethod handler = handler(false);
+			return handler == null ? null : matched(request, path, GatewayRoutes.ACT_ROUTE, Map.of(), handler);
+		}
+		if (!path.startsWith(API) || !plain(path)) {
+			return null;
+		}
+		int slash = path.indexOf('/', API.length());
+		if (slash <= API.length() || slash == path.length() - 1 || path.indexOf('/', slash + 1) >= 0) {
+			return null;
+		}
+		HandlerMethod handler = handler(true);
+		return handler == null ? null : matched(request, path, GatewayRoutes.RPC_ROUTE,
+				Map.of("service", path.substring(API.length(), slash), "method", path.substring(slash + 1)), handler);
+	}
+
+	private static Object matched(HttpServletRequest request, String path, String template,
+			Map<String, String> variables, HandlerMethod handler) {
+		request.setAttribute(HandlerMapping.PATH_WITHIN_HANDLER_MAPPING_ATTRIBUTE, path);
+		request.setAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE, handler);
+		request.setAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE, template);
+		request.setAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE, variables);
+		request.setAttribute(HandlerMapping.PRODUCIBLE_MEDIA_TYPES_ATTRIBUTE, JSON);
+		ServerHttpObservationFilter.findObservationContext(request)
+				.ifPresent(context -> context.setPathPattern(template));
+		return handler;
+	}
+
+	// Percent-encoding and path parameters (;) are left to the generic lookup, which decodes and strips them.
+	private static boolean plain(String path) {
+		for (int i = API.length(); i < path.length(); i++) {
+			char c = path.charAt(i);
+			if (c == '%' || c == ';') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	// What the routes' produces = application/json matches without parsing: no Accept, any type, or JSON itself.
+	private static boolean acceptsJson(@Nullable String accept) {
+		return accept == null || accept.equals("*/*") || accept.equals(MediaType.APPLICATION_JSON_VALUE);
+	}
+
+	// The controllers' handler methods, as the generic lookup registered them (resolved once, after its start).
+	private @Nullable HandlerMethod handler(boolean rpcRoute) {
+		HandlerMethod handler = rpcRoute ? rpc : act;
+		if (handler == null) {
+			Class<?> controller = rpcRoute ? RpcController.class : ActController.class;
+			for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
+				if (entry.getValue().getBeanType() == controller) {
+					handler = entry.getValue().createWithResolvedBean();
+					break;
+				}
+			}
+			if (rpcRoute) {
+				rpc = handler;
+			}
+			else {
+				act = handler;
+			}
+		}
+		return handler;
+	}
+}

@@ -1,0 +1,76 @@
+package io.cleave.gateway.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+
+import io.cleave.testing.OneNodeOverHttp;
+import io.cleave.testing.TestCallers;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.function.support.RouterFunctionMapping;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * {@link GatewayHandlerMapping} serves {@code /api/{service}/{method}} and {@code /act} after the proxy routes and
+ * before Spring MVC's generic lookup, and leaves what it does not recognise to the latter.
+ */
+class GatewayHandlerMappingTests extends OneNodeOverHttp {
+
+	@Autowired
+	DispatcherServlet dispatcher;
+
+	@Test
+	void comesAfterTheProxyRoutesAndBeforeTheGenericLookup() {
+		List<HandlerMapping> mappings = dispatcher.getHandlerMappings();
+		assertThat(mappings).isNotNull();
+		int router = indexOf(mappings, RouterFunctionMapping.class);
+		int gateway = indexOf(mappings, GatewayHandlerMapping.class);
+		int generic = mappings.indexOf(mappings.stream()
+				.filter(mapping -> mapping.getClass() == RequestMappingHandlerMapping.class).findFirst().orElseThrow());
+		assertThat(router).isLessThan(gateway);
+		assertThat(gateway).isLessThan(generic);
+	}
+
+	@Test
+	void answersRpcCallsWithTheirJsonReplyAsIs() throws Exception {
+		postAsUser("/api/DB/Update", "{\"key\":\"mapping\",\"value\":\"v\"}");
+
+		var reply = postAsUser("/api/DB/Query", "{\"key\":\"mapping\"}");
+
+		assertThat(reply.statusCode()).isEqualTo(200);
+		assertThat(reply.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThat(reply.body()).isEqualTo("{\"value\":\"v\"}");
+	}
+
+	@Test
+	void leavesOtherAcceptHeadersToTheGenericLookup() throws Exception {
+		var json = send(authorized("/api/DB/Update").header("Accept", "text/html, application/json;q=0.9"));
+		var html = send(authorized("/api/DB/Update").header("Accept", "text/html"));
+
+		assertThat(json.statusCode()).isEqualTo(200);
+		assertThat(html.statusCode()).isEqualTo(406);
+		assertThat(html.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+	}
+
+	@Test
+	void leavesEncodedAndOddPathsToTheGenericLookup() throws Exception {
+		assertThat(send(authorized("/api/D%42/Update")).statusCode()).as("encoded").isEqualTo(200);
+		assertThat(send(authorized("/api/DB/Update/")).statusCode()).as("trailing slash").isEqualTo(404);
+		assertThat(send(authorized("/api/DB")).statusCode()).as("no method").isEqualTo(404);
+	}
+
+	private HttpRequest.Builder authorized(String path) {
+		return TestCallers.asUser(request(path))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"mapping\",\"value\":\"v\"}"));
+	}
+
+	private static int indexOf(List<HandlerMapping> mappings, Class<?> type) {
+		return mappings.indexOf(mappings.stream().filter(type::isInstance).findFirst().orElseThrow());
+	}
+}
