@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -87,7 +86,7 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 
 	@Test
 	void sendsNothingToInstancesWithoutAnHttpAddressOrWithoutWeight() throws Exception {
-		int closedPort = closedPort();
+		int closedPort = Upstream.closedPort();
 		registry.registerWithNode(new ServiceInstance("catalog", "grpc-only",
 				Map.of("grpc", URI.create("http://127.0.0.1:" + closedPort)), null, null, 100, Map.of()));
 		registry.registerWithNode(new ServiceInstance("catalog", "drained",
@@ -152,7 +151,7 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 
 	@Test
 	void answers503WhenTheInstanceCannotBeReached() throws Exception {
-		int closedPort = closedPort();
+		int closedPort = Upstream.closedPort();
 		registry.registerWithNode(new ServiceInstance("unreachable", "gone-1",
 				Map.of("http", URI.create("http://127.0.0.1:" + closedPort)), null, null, 100, Map.of()));
 		try {
@@ -172,13 +171,6 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 		JsonNode problem = assertProblem(get("/nowhere/x"), 503);
 
 		assertThat(problem.path("detail").asString()).contains("nowhere");
-	}
-
-	/** A loopback port nobody listens on. */
-	private static int closedPort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	static JsonNode assertProblem(HttpResponse<String> response, int status) throws IOException {

@@ -2,10 +2,14 @@ package io.cleave.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,17 +53,45 @@ final class Upstream implements AutoCloseable {
 
 	private final ServiceRegistry registry;
 
+	/**
+	 * Every port an upstream (or {@link #closedPort()}) had in this JVM. The node the tests share keeps a circuit breaker
+	 * per upstream address, open for minutes once a test made it fail, so a later upstream must never get an address
+	 * an earlier one had: it would be refused by a breaker it never tripped.
+	 */
+	private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
+
 	private Upstream(ServiceRegistry registry, String service, String id, Behaviour behaviour) throws IOException {
 		this.registry = registry;
 		this.service = service;
 		this.id = id;
-		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.server = newServer();
 		server.setExecutor(threads);
 		server.createContext("/", exchange -> handle(exchange, behaviour));
 		server.start();
 		registry.registerWithNode(new ServiceInstance(service, id,
 				Map.of("http", URI.create("http://127.0.0.1:" + server.getAddress().getPort())), null, null, 100,
 				Map.of()));
+	}
+
+	private static HttpServer newServer() throws IOException {
+		while (true) {
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			if (PORTS_HANDED_OUT.add(server.getAddress().getPort())) {
+				return server;
+			}
+			server.stop(0);
+		}
+	}
+
+	/** A loopback port nobody listens on, and no upstream of this JVM ever had or will get. */
+	static int closedPort() throws IOException {
+		while (true) {
+			try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+				if (PORTS_HANDED_OUT.add(socket.getLocalPort())) {
+					return socket.getLocalPort();
+				}
+			}
+		}
 	}
 
 	/** Starts an instance of {@code service} and registers it (under the node's lease), once discovery sees it. */
