@@ -9,7 +9,6 @@ import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Node-wide settings ({@code cleave.*}): where this process keeps its data, what it is called and how
@@ -20,7 +19,6 @@ import org.springframework.validation.annotation.Validated;
  * @param node this process's identity
  * @param transport how each of the three mechanisms crosses process boundaries
  */
-@Validated
 @ConfigurationProperties("cleave")
 public record CleaveProperties(
 		@DefaultValue("./data") @NotNull Path dataDir,

@@ -21,6 +21,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Bad settings stop the start with the failure report an operator reads, naming the property (for fields of
@@ -109,6 +110,7 @@ class ConfigurationValidationTests {
 	/** Binds every settings record of the application, and nothing else. */
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ ConfigurationPropertiesAutoConfiguration.class, ValidationAutoConfiguration.class })
+	@Import(SettingsValidation.class)
 	@EnableConfigurationProperties({ CleaveProperties.class, RegistryProperties.class, RpcProperties.class,
 			MessagingProperties.class, GatewayProperties.class })
 	static class AllSettings {

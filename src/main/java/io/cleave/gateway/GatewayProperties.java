@@ -14,7 +14,6 @@ import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Gateway settings ({@code cleave.gateway.*}): the defaults every route starts from.
@@ -27,7 +26,6 @@ import org.springframework.validation.annotation.Validated;
  * @param rateLimits requests allowed per client and route
  * @param cors cross-origin rules, the first whose path pattern matches wins; no rule, no cross-origin access
  */
-@Validated
 @ConfigurationProperties("cleave.gateway")
 public record GatewayProperties(
 		@DefaultValue("1MB") @NotNull DataSize maxRequestSize,

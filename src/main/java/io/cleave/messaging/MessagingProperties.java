@@ -9,7 +9,6 @@ import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Messaging settings ({@code cleave.messaging.*}).
@@ -19,7 +18,6 @@ import org.springframework.validation.annotation.Validated;
  * @param queue how this node consumes its durable queues
  * @param processed how long the ids of processed messages are remembered
  */
-@Validated
 @ConfigurationProperties("cleave.messaging")
 public record MessagingProperties(
 		@DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration actTimeout,

@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Registry settings ({@code cleave.registry.*}).
@@ -34,7 +33,6 @@ import org.springframework.validation.annotation.Validated;
  * @param instance how this node registers itself for discovery
  * @param limits the largest requests the embedded store accepts, on every entrance (Java, etcd API, REST)
  */
-@Validated
 @ConfigurationProperties("cleave.registry")
 public record RegistryProperties(
 		@DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration instanceTtl,

@@ -11,7 +11,6 @@ import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * RPC settings ({@code cleave.rpc.*}).
@@ -23,7 +22,6 @@ import org.springframework.validation.annotation.Validated;
  *     (HTTP 429) instead of queueing
  * @param grpc the gRPC transport, used when {@code cleave.transport.rpc=grpc}
  */
-@Validated
 @ConfigurationProperties("cleave.rpc")
 public record RpcProperties(
 		@DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration defaultDeadline,

@@ -18,7 +18,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.io.Resource;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Security settings of the node's HTTP edge ({@code cleave.gateway.security.*}): how callers authenticate (JWT
@@ -34,7 +33,6 @@ import org.springframework.validation.annotation.Validated;
  *     matches decides: make an API route public, open {@code /actuator/prometheus} to a scraper's role, restrict a
  *     service to a scope
  */
-@Validated
 @ConfigurationProperties("cleave.gateway.security")
 record GatewaySecurityProperties(
 		@DefaultValue @Valid Jwt jwt,

@@ -1,7 +1,10 @@
 package io.cleave.gateway.tomcat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.apache.catalina.startup.Tomcat;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,5 +26,15 @@ class TomcatConfiguration {
 	@Bean
 	TomcatConnectorCustomizer continueOnlyWhenTheBodyIsRead() {
 		return connector -> connector.setProperty("continueResponseTiming", "onRead");
+	}
+
+	/**
+	 * Tomcat's metrics without starting the JVM's platform MBean server (Boot's binder backs off for this one);
+	 * with Tomcat's MBean registry switched on, Boot's own binder finds Tomcat's MBeans there as usual.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "server.tomcat.mbeanregistry.enabled", havingValue = "false", matchIfMissing = true)
+	TomcatMetricsOffPlatformMBeanServer tomcatMetricsBinder(MeterRegistry registry) {
+		return new TomcatMetricsOffPlatformMBeanServer(registry);
 	}
 }

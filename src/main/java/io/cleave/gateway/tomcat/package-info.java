@@ -1,5 +1,6 @@
 /**
- * The gateway on Tomcat: what Tomcat rejects before Spring MVC runs is answered as problem details too.
+ * The gateway on Tomcat: what Tomcat rejects before Spring MVC runs is answered as problem details too; Tomcat's
+ * metrics are bound without the platform MBean server.
  */
 @NullMarked
 package io.cleave.gateway.tomcat;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code http.server.requests} on {@code /actuator/prometheus}: Boot's uri template, status and outcome, plus the
- * gateway's route kind and the declared RPC service and method — never a name a caller made up.
+ * gateway's route kind and the declared RPC service and method — never a name a caller made up; Tomcat's session
+ * meters beside them.
  */
 class RequestMetricsTests extends OneNodeOverHttp {
 
@@ -44,6 +45,13 @@ class RequestMetricsTests extends OneNodeOverHttp {
 				"rpc_service=\"none\"", "uri=\"/act\"", "status=\"404\""));
 		assertThat(requestSeries()).anySatisfy(series -> assertThat(series).contains("gateway_route=\"none\"",
 				"uri=\"/actuator/prometheus\""));
+	}
+
+	@Test
+	void exposesTomcatsSessionMetrics() throws Exception {
+		String metrics = getAsOperator("/actuator/prometheus").body();
+
+		assertThat(metrics).contains("tomcat_sessions_active_current_sessions", "tomcat_sessions_created_sessions_total");
 	}
 
 	/** The {@code http_server_requests_seconds_count} series. */
