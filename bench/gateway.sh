@@ -176,9 +176,7 @@ cleave_rps="$(col cleave 3)"
 ratio="$(awk -v a="$cleave_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')"
 cpu_ratio="$(awk -v a="$(col cleave 9)" -v b="$(col bare 9)" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
 
-# The hand-written part of the results (the profile below the marker) is carried over from the previous file.
-marker='<!-- Everything below this line is kept by bench/gateway.sh when it rewrites this file. -->'
-kept="$(awk -v m="$marker" 'found || $0 == m { found = 1; print }' "$out" 2>/dev/null || true)"
+kept="$(bench_kept "$out")" # the profile, below the marker
 {
   echo "# Cleave gateway benchmark"
   echo

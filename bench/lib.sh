@@ -5,8 +5,8 @@
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #
 # It then has: $repo (the checkout, also the working directory), $java (a JDK 21+ found as ./mvnw finds it), log and
-# die, bench_classpath (compiles the test classes once and prints the test classpath), and bench_facts (the date,
-# commit, JDK and CPU rows of a result file's table).
+# die, bench_classpath (compiles the test classes once and prints the test classpath), bench_facts (the date,
+# commit, JDK and CPU rows of a result file's table) and bench_kept (a result file's hand-written part, to carry over).
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log() { printf '%s: %s\n' "$name" "$*" >&2; }
@@ -42,4 +42,12 @@ bench_facts() {
   echo "| commit | $commit |"
   echo "| JDK | $("$java" -version 2>&1 | sed -n '2p') |"
   echo "| CPUs | $(nproc) (${cpu:-unknown model}) |"
+}
+
+# A result file is the script's figures, then, below this marker line, what people wrote about them (profiles, A/B
+# runs, analysis): a re-run rewrites the figures and carries that part over. bench_kept FILE prints it (the marker
+# line included), or nothing.
+bench_marker="<!-- Everything below this line is kept by bench/$(basename "$0") when it rewrites this file. -->"
+bench_kept() {
+  awk -v m="$bench_marker" 'found || $0 == m { found = 1; print }' "$1" 2>/dev/null || true
 }

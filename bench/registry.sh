@@ -60,6 +60,7 @@ fi
 mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
 etcd_version="$( (command -v etcd >/dev/null && etcd --version 2>/dev/null | sed -n 1p) || echo 'not installed')"
 
+kept="$(bench_kept "$out")" # the analysis, below the marker
 mkdir -p "$(dirname "$out")"
 {
   echo "# Cleave registry benchmark"
@@ -81,6 +82,7 @@ mkdir -p "$(dirname "$out")"
   echo "| duration | ${took} s |"
   echo
   cat "$figures"
+  if [ -n "$kept" ]; then echo; echo "$kept"; fi
 } >"$out"
 log "results written to $out"
 cat "$out"

@@ -295,6 +295,7 @@ mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
 
 # Before the result file is opened: writing it would make the checkout look modified.
 facts="$(bench_facts)"
+kept="$(bench_kept "$out")" # the analysis, below the marker
 mkdir -p "$(dirname "$out")"
 {
   echo "# Cleave startup benchmark"
@@ -356,6 +357,7 @@ mkdir -p "$(dirname "$out")"
   awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $3, $1, $2, $4, $5, $6, $7, $8 }' "$work/samples"
   echo
   echo "</details>"
+  if [ -n "$kept" ]; then echo; echo "$kept"; fi
 } >"$out"
 log "results written to $out"
 cat "$out"
