@@ -365,20 +365,14 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		Map<Bytes, Stored> state = new HashMap<>();
 		List<Bytes> keys = run.stream().map(p -> p.put.key()).distinct().toList();
 		dsl.connectionResult(c -> statements.keys(c, keys)).forEach(s -> state.put(s.kv().key(), s));
-		List<Long> named = run.stream().map(p -> p.put.lease()).filter(l -> l != 0).distinct().toList();
-		// A lease past its deadline is gone, swept or not (see put(Writer, Put)).
-		Set<Long> liveLeases = named.isEmpty() ? Set.of() : new HashSet<>(dsl.select(REGISTRY_LEASE.ID)
-				.from(REGISTRY_LEASE)
-				.where(REGISTRY_LEASE.ID.in(named))
-				.and(REGISTRY_LEASE.EXPIRES_AT.gt(clock.instant().atOffset(ZoneOffset.UTC)))
-				.fetch(REGISTRY_LEASE.ID));
+		Set<Long> alive = liveLeases(run.stream().map(p -> p.put.lease()).filter(l -> l != 0).distinct().toList());
 		List<PutStatements.HistoryRow> history = last ? deferredHistory : new ArrayList<>(run.size());
 		Map<Bytes, KeyValue> written = last ? deferredKeys : new LinkedHashMap<>();
 		long revision = revisionBefore;
 		for (PendingWrite<?> pending : run) {
 			Put put = pending.put;
 			pending.failure = null;
-			if (put.lease() != 0 && !liveLeases.contains(put.lease())) {
+			if (put.lease() != 0 && !alive.contains(put.lease())) {
 				pending.failure = RegistryException.leaseNotFound();
 				continue;
 			}
@@ -403,6 +397,21 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 			statements.insertHistory(c, history);
 		});
 		return revision;
+	}
+
+	/**
+	 * Which of {@code leases} are alive. A lease past its deadline is gone, swept or not (etcd revokes it at its
+	 * deadline); the writes asking hold the revision row, so they cannot interleave with the sweep that deletes its keys.
+	 */
+	private Set<Long> liveLeases(List<Long> leases) {
+		if (leases.isEmpty()) {
+			return Set.of();
+		}
+		return new HashSet<>(dsl.select(REGISTRY_LEASE.ID)
+				.from(REGISTRY_LEASE)
+				.where(REGISTRY_LEASE.ID.in(leases))
+				.and(REGISTRY_LEASE.EXPIRES_AT.gt(clock.instant().atOffset(ZoneOffset.UTC)))
+				.fetch(REGISTRY_LEASE.ID));
 	}
 
 	/** One caller's write, run and completed by whichever caller commits its batch. */
@@ -480,10 +489,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		}
 		Bytes value = put.ignoreValue() ? existing.kv().value() : put.value();
 		long lease = put.ignoreLease() ? existing.kv().lease() : put.lease();
-		// A lease past its deadline is gone, swept or not (etcd revokes it at its deadline). Holding the revision row,
-		// this write cannot interleave with the sweep that deletes the lease's keys.
-		if (lease != 0 && !dsl.fetchExists(REGISTRY_LEASE, REGISTRY_LEASE.ID.eq(lease)
-				.and(REGISTRY_LEASE.EXPIRES_AT.gt(clock.instant().atOffset(ZoneOffset.UTC))))) {
+		if (lease != 0 && liveLeases(List.of(lease)).isEmpty()) {
 			throw RegistryException.leaseNotFound();
 		}
 		long revision = w.revision();
