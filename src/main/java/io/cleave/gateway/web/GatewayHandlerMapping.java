@@ -25,9 +25,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * 404…) is then today's.
  *
  * <p>
- * Ordered after the router functions (Spring Cloud Gateway's proxy routes, which may claim {@code /api/**}) and
- * before the {@link RequestMappingHandlerMapping}: both it and the latter have order 0, and application beans are
- * registered before auto-configured ones, which Spring's stable sort keeps ({@code GatewayHandlerMappingTests}).
+ * Ordered after the router functions when there are any (Spring Cloud Gateway's proxy routes, which may claim
+ * {@code /api/**}), else ahead of them; and before the {@link RequestMappingHandlerMapping}: both it and the latter
+ * have order 0, and application beans are registered before auto-configured ones, which Spring's stable sort keeps
+ * ({@code GatewayHandlerMappingTests}).
  */
 final class GatewayHandlerMapping extends AbstractHandlerMapping {
 

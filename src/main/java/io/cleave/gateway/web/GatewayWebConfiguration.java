@@ -5,12 +5,19 @@ import java.util.List;
 import io.cleave.gateway.GatewayProperties;
 import io.cleave.registry.RegistryProperties;
 
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.support.RouterFunctionMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 @Configuration(proxyBeanMethods = false)
@@ -35,8 +42,37 @@ class GatewayWebConfiguration {
 	@Bean
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	GatewayHandlerMapping gatewayHandlerMapping(
-			@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings) {
-		return new GatewayHandlerMapping(mappings);
+			@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings,
+			ObjectProvider<RouterFunctionMapping> routers, ListableBeanFactory beans, Environment environment) {
+		GatewayHandlerMapping mapping = new GatewayHandlerMapping(mappings);
+		RouterFunctionMapping router = routers.getIfUnique();
+		if (router != null && !proxyRoutesMayExist(beans, environment)) {
+			// No router function can claim a request: asking them first cost every call a ServerRequest to match.
+			mapping.setOrder(router.getOrder() - 1);
+		}
+		return mapping;
+	}
+
+	/** Spring Cloud Gateway's bean holding the routes of its properties; a router function that is never empty. */
+	static final String PROXY_ROUTES_BEAN = "gatewayCompositeRouterFunction";
+
+	/**
+	 * Whether a router function may claim a request: a proxy route in Spring Cloud Gateway's properties (read as
+	 * its own route factory reads them), a router function bean of the application's, or routes that a refresh scope
+	 * could bring in later.
+	 */
+	static boolean proxyRoutesMayExist(ListableBeanFactory beans, Environment environment) {
+		GatewayMvcProperties routes = Binder.get(environment)
+				.bindOrCreate(GatewayMvcProperties.PREFIX, GatewayMvcProperties.class);
+		if (!routes.getRoutes().isEmpty() || !routes.getRoutesMap().isEmpty() || beans.containsBean("refreshScope")) {
+			return true;
+		}
+		for (String name : beans.getBeanNamesForType(RouterFunction.class, true, false)) {
+			if (!name.equals(PROXY_ROUTES_BEAN)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Bean
