@@ -45,12 +45,24 @@ class GatewayWebConfiguration {
 			@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings,
 			ObjectProvider<RouterFunctionMapping> routers, ListableBeanFactory beans, Environment environment) {
 		GatewayHandlerMapping mapping = new GatewayHandlerMapping(mappings);
-		RouterFunctionMapping router = routers.getIfUnique();
-		if (router != null && !proxyRoutesMayExist(beans, environment)) {
-			// No router function can claim a request: asking them first cost every call a ServerRequest to match.
-			mapping.setOrder(router.getOrder() - 1);
+		if (routers.getIfUnique() != null && !proxyRoutesMayExist(beans, environment)
+				&& outsideTheRoutes(environment.getProperty(ACTUATOR_BASE_PATH, "/actuator"))) {
+			// Ahead of every mapping: no router function can claim a request (asking them first cost every call a
+			// ServerRequest to match), and the actuator's endpoints lie elsewhere (its mapping, order -100, failed
+			// every call, then looked for a partial match to report).
+			mapping.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		}
 		return mapping;
+	}
+
+	static final String ACTUATOR_BASE_PATH = "management.endpoints.web.base-path";
+
+	/** Whether no path under the actuator's base path can be {@code /act} or {@code /api/{service}/{method}}. */
+	static boolean outsideTheRoutes(String actuatorBasePath) {
+		String base = actuatorBasePath.endsWith("/") ? actuatorBasePath.substring(0, actuatorBasePath.length() - 1)
+				: actuatorBasePath;
+		return !base.isEmpty() && !base.equals(GatewayRoutes.ACT_ROUTE) && !base.equals("/api")
+				&& !base.startsWith("/api/");
 	}
 
 	/** Spring Cloud Gateway's bean holding the routes of its properties; a router function that is never empty. */

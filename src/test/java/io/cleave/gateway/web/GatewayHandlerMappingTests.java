@@ -26,7 +26,7 @@ class GatewayHandlerMappingTests extends OneNodeOverHttp {
 	DispatcherServlet dispatcher;
 
 	@Test
-	void comesBeforeTheRouterFunctionsWhenNoProxyRouteIsConfiguredAndBeforeTheGenericLookup() {
+	void comesFirstWhenNoProxyRouteIsConfigured() {
 		List<HandlerMapping> mappings = dispatcher.getHandlerMappings();
 		assertThat(mappings).isNotNull();
 		int router = indexOf(mappings, RouterFunctionMapping.class);
@@ -35,6 +35,20 @@ class GatewayHandlerMappingTests extends OneNodeOverHttp {
 				.filter(mapping -> mapping.getClass() == RequestMappingHandlerMapping.class).findFirst().orElseThrow());
 		assertThat(gateway).isLessThan(router);
 		assertThat(gateway).isLessThan(generic);
+		assertThat(gateway).as("ahead of the actuator's endpoints too").isZero();
+	}
+
+	@Test
+	void goesAheadOfTheActuatorOnlyWhenItsBasePathCannotHoldTheRoutes() {
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/actuator")).isTrue();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/manage/")).isTrue();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/apis")).isTrue();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/api")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/api/")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/api/manage")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/act")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("")).isFalse();
 	}
 
 	@Test
