@@ -152,9 +152,12 @@ final class BufferedAccessLog implements InitializingBean, DisposableBean {
 			flusher.shutdownNow();
 		}
 		Logger access = context.getLogger(ACCESS_LOGGER);
-		access.setAdditive(true);
-		access.detachAppender(buffered);
-		borrowed.forEach(access::detachAppender);
+		// Unless Logback was set up anew meanwhile (another application context in the same JVM resets it, and may
+		// have buffered the access logger itself): then its setup stays as it is.
+		if (access.detachAppender(buffered)) {
+			borrowed.forEach(access::detachAppender);
+			access.setAdditive(true);
+		}
 		borrowed.clear();
 		buffered.stop(); // flushes and closes the buffer; standard output itself stays open
 		appender = null;

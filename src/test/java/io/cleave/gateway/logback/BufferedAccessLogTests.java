@@ -137,6 +137,27 @@ class BufferedAccessLogTests {
 	}
 
 	@Test
+	void leavesLoggingSetUpAnewWhileItRanAsItIs() {
+		bootConsole(pattern("%msg%n"));
+		start();
+		context.reset(); // what Boot's logging system does when another application context starts in this JVM
+		bootConsole(pattern("%msg%n"));
+		BufferedAccessLog next = new BufferedAccessLog(context, stdout);
+		next.afterPropertiesSet();
+
+		buffered.destroy();
+		buffered = next;
+
+		assertThat(next.buffering()).isTrue();
+		assertThat(access.isAdditive()).isFalse();
+		access.info("once");
+		next.destroy();
+		buffered = null;
+		assertThat(lines(stdout)).singleElement().asString().endsWith(" : once");
+		assertThat(text(console)).isEmpty();
+	}
+
+	@Test
 	void leavesLoggingWithoutBootsConsoleAlone() {
 		start();
 
