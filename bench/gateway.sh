@@ -166,7 +166,9 @@ for round in $(seq 1 "$rounds"); do
 done
 load_after="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 took=$(($(date +%s) - started))
-# The node's access log must have written one line per request: the figures count only with it on.
+# The node's access log must have written one line per request: the figures count only with it on. It writes its
+# console lines out every second (gateway/logback/BufferedAccessLog), so the last second's are waited for.
+sleep 2
 access_lines="$(grep -c 'method=POST route=/api/{service}/{method}' "$work/node/cleave.log" || true)"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -53,6 +53,17 @@ class ProxyRoutesTests extends GatewayEdgeNode {
 	}
 
 	@Test
+	void aProxyRouteUnderApiWinsOverTheRpcRoute() throws Exception {
+		try (Upstream catalog = Upstream.start(registry, "catalog", "catalog-1", Behaviour.ANSWER)) {
+			HttpResponse<String> response = send(request("/api/Legacy/Query").header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"k\"}")));
+
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).isEqualTo("catalog-1 /api/Legacy/Query {\"key\":\"k\"}");
+		}
+	}
+
+	@Test
 	void leavesTheBodiesOfTheNodesOwnRoutesAloneWhateverTheirType() throws Exception {
 		// curl -d sends form-encoded by default; /api reads the body as JSON all the same (here: read, then validated)
 		HttpResponse<String> response = send(request("/api/DB/Query")

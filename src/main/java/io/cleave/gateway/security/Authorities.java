@@ -3,6 +3,7 @@ package io.cleave.gateway.security;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.convert.converter.Converter;
@@ -31,12 +32,18 @@ final class Authorities {
 
 	/** A bearer token as an authentication named after its subject. */
 	static Converter<Jwt, AbstractAuthenticationToken> ofTokens(String rolesClaim) {
+		Function<Jwt, List<GrantedAuthority>> granted = ofClaims(rolesClaim);
+		return jwt -> new JwtAuthenticationToken(jwt, granted.apply(jwt), jwt.getSubject());
+	}
+
+	/** The authorities a bearer token's roles claim and its {@code scope}/{@code scp} claims grant. */
+	static Function<Jwt, List<GrantedAuthority>> ofClaims(String rolesClaim) {
 		return jwt -> {
 			List<GrantedAuthority> authorities = new ArrayList<>();
 			values(jwt.getClaim(rolesClaim)).forEach(role -> authorities.add(new SimpleGrantedAuthority(ROLE + role)));
 			values(jwt.getClaim("scope")).forEach(scope -> authorities.add(new SimpleGrantedAuthority(SCOPE + scope)));
 			values(jwt.getClaim("scp")).forEach(scope -> authorities.add(new SimpleGrantedAuthority(SCOPE + scope)));
-			return new JwtAuthenticationToken(jwt, authorities, jwt.getSubject());
+			return authorities;
 		};
 	}
 

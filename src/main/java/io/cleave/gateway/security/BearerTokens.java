@@ -71,7 +71,8 @@ final class BearerTokens {
 	 * settings name a public key or JWK set. It keeps the tokens it verified until their expiry ({@link VerifiedTokens}).
 	 */
 	static JwtDecoder decoder(GatewaySecurityProperties.Jwt jwt, byte @Nullable [] secret, Clock clock) {
-		return new VerifiedTokens(verifier(jwt, secret, clock), clock, VerifiedTokens.MAXIMUM_SIZE);
+		return new VerifiedTokens(verifier(jwt, secret, clock), clock, VerifiedTokens.MAXIMUM_SIZE,
+				Authorities.ofClaims(jwt.rolesClaim()));
 	}
 
 	/** The decoder for {@code jwt} that verifies every token it is given in full. */

@@ -133,8 +133,15 @@ class SecurityConfiguration {
 				.httpBasic(basic -> basic.realmName(SecurityProblems.REALM).authenticationEntryPoint(problems))
 				.oauth2ResourceServer(resourceServer -> resourceServer
 						.bearerTokenResolver(new BearerTokenHeader())
-						.jwt(jwt -> jwt.decoder(decoder)
-								.jwtAuthenticationConverter(Authorities.ofTokens(settings.jwt().rolesClaim())))
+						.jwt(jwt -> {
+							if (decoder instanceof VerifiedTokens tokens) {
+								jwt.authenticationManager(new BearerAuthentication(tokens));
+							}
+							else { // a decoder of the application's own
+								jwt.decoder(decoder).jwtAuthenticationConverter(
+										Authorities.ofTokens(settings.jwt().rolesClaim()));
+							}
+						})
 						.authenticationEntryPoint(problems)
 						.accessDeniedHandler(problems))
 				.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(problems)

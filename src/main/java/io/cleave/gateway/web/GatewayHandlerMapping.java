@@ -25,9 +25,11 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * 404…) is then today's.
  *
  * <p>
- * Ordered after the router functions (Spring Cloud Gateway's proxy routes, which may claim {@code /api/**}) and
- * before the {@link RequestMappingHandlerMapping}: both it and the latter have order 0, and application beans are
- * registered before auto-configured ones, which Spring's stable sort keeps ({@code GatewayHandlerMappingTests}).
+ * Ordered ahead of every other mapping when no router function can exist and the actuator's base path is not under
+ * {@code /api} or {@code /act}; otherwise after the router functions (Spring Cloud Gateway's proxy routes, which may
+ * claim {@code /api/**}) and the actuator's endpoints, and before the {@link RequestMappingHandlerMapping}: both it
+ * and the latter have order 0, and application beans are registered before auto-configured ones, which Spring's
+ * stable sort keeps ({@code GatewayHandlerMappingTests}).
  */
 final class GatewayHandlerMapping extends AbstractHandlerMapping {
 

@@ -5,12 +5,19 @@ import java.util.List;
 import io.cleave.gateway.GatewayProperties;
 import io.cleave.registry.RegistryProperties;
 
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.support.RouterFunctionMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 @Configuration(proxyBeanMethods = false)
@@ -35,8 +42,49 @@ class GatewayWebConfiguration {
 	@Bean
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	GatewayHandlerMapping gatewayHandlerMapping(
-			@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings) {
-		return new GatewayHandlerMapping(mappings);
+			@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings,
+			ObjectProvider<RouterFunctionMapping> routers, ListableBeanFactory beans, Environment environment) {
+		GatewayHandlerMapping mapping = new GatewayHandlerMapping(mappings);
+		if (routers.getIfUnique() != null && !proxyRoutesMayExist(beans, environment)
+				&& outsideTheRoutes(environment.getProperty(ACTUATOR_BASE_PATH, "/actuator"))) {
+			// Ahead of every mapping: no router function can claim a request (asking them first cost every call a
+			// ServerRequest to match), and the actuator's endpoints lie elsewhere (its mapping, order -100, failed
+			// every call, then looked for a partial match to report).
+			mapping.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		}
+		return mapping;
+	}
+
+	static final String ACTUATOR_BASE_PATH = "management.endpoints.web.base-path";
+
+	/** Whether no path under the actuator's base path can be {@code /act} or {@code /api/{service}/{method}}. */
+	static boolean outsideTheRoutes(String actuatorBasePath) {
+		String base = actuatorBasePath.endsWith("/") ? actuatorBasePath.substring(0, actuatorBasePath.length() - 1)
+				: actuatorBasePath;
+		return !base.isEmpty() && !base.equals(GatewayRoutes.ACT_ROUTE) && !base.equals("/api")
+				&& !base.startsWith("/api/");
+	}
+
+	/** Spring Cloud Gateway's bean holding the routes of its properties; a router function that is never empty. */
+	static final String PROXY_ROUTES_BEAN = "gatewayCompositeRouterFunction";
+
+	/**
+	 * Whether a router function may claim a request: a proxy route in Spring Cloud Gateway's properties (read as
+	 * its own route factory reads them), a router function bean of the application's, or routes that a refresh scope
+	 * could bring in later.
+	 */
+	static boolean proxyRoutesMayExist(ListableBeanFactory beans, Environment environment) {
+		GatewayMvcProperties routes = Binder.get(environment)
+				.bindOrCreate(GatewayMvcProperties.PREFIX, GatewayMvcProperties.class);
+		if (!routes.getRoutes().isEmpty() || !routes.getRoutesMap().isEmpty() || beans.containsBean("refreshScope")) {
+			return true;
+		}
+		for (String name : beans.getBeanNamesForType(RouterFunction.class, true, false)) {
+			if (!name.equals(PROXY_ROUTES_BEAN)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Bean

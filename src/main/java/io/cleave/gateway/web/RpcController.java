@@ -15,9 +15,9 @@ import io.cleave.rpc.RpcInvoker;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * goms' RPC-over-HTTP convention: {@code POST /api/{service}/{method}} with the request as a JSON body (none at all
@@ -42,9 +42,16 @@ class RpcController {
 	// is read raw, because Spring rebuilds a form-urlencoded body from the request parameters.
 	// The reply is JSON already: written as it is, without a pass over the message converters. Every request reaching
 	// here accepts JSON (produces below, GatewayHandlerMapping's own check), so negotiation could only pick it.
+	// The service and method are read from the route's variables as @PathVariable would read them (both mappings
+	// that lead here set them, decoded), without the data binder it creates per variable (bench/gateway.sh: ~1.5 µs
+	// a call). The OpenAPI document describes each RPC method itself (GatewayOpenApi), not this generic route.
 	@PostMapping(path = "/api/{service}/{method}", produces = MediaType.APPLICATION_JSON_VALUE)
-	void call(@PathVariable String service, @PathVariable String method, HttpServletRequest http,
-			HttpServletResponse reply, @Nullable Principal principal) throws IOException {
+	void call(HttpServletRequest http, HttpServletResponse reply, @Nullable Principal principal) throws IOException {
+		@SuppressWarnings("unchecked")
+		Map<String, String> route = (Map<String, String>) http.getAttribute(
+				HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+		String service = route.get("service");
+		String method = route.get("method");
 		String request = new String(body(http), StandardCharsets.UTF_8);
 		CallContext context = new CallContext(Deadline.after(properties.requestTimeout()),
 				principal == null ? CallContext.ANONYMOUS : principal.getName(), Map.of());

@@ -16,8 +16,9 @@ import org.springframework.web.servlet.function.support.RouterFunctionMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
- * {@link GatewayHandlerMapping} serves {@code /api/{service}/{method}} and {@code /act} after the proxy routes and
- * before Spring MVC's generic lookup, and leaves what it does not recognise to the latter.
+ * {@link GatewayHandlerMapping} serves {@code /api/{service}/{method}} and {@code /act} before Spring MVC's generic
+ * lookup (and, on this node without proxy routes, before the router functions; {@code ProxyRoutesTests} has them
+ * first), and leaves what it does not recognise to the generic lookup.
  */
 class GatewayHandlerMappingTests extends OneNodeOverHttp {
 
@@ -25,15 +26,29 @@ class GatewayHandlerMappingTests extends OneNodeOverHttp {
 	DispatcherServlet dispatcher;
 
 	@Test
-	void comesAfterTheProxyRoutesAndBeforeTheGenericLookup() {
+	void comesFirstWhenNoProxyRouteIsConfigured() {
 		List<HandlerMapping> mappings = dispatcher.getHandlerMappings();
 		assertThat(mappings).isNotNull();
 		int router = indexOf(mappings, RouterFunctionMapping.class);
 		int gateway = indexOf(mappings, GatewayHandlerMapping.class);
 		int generic = mappings.indexOf(mappings.stream()
 				.filter(mapping -> mapping.getClass() == RequestMappingHandlerMapping.class).findFirst().orElseThrow());
-		assertThat(router).isLessThan(gateway);
+		assertThat(gateway).isLessThan(router);
 		assertThat(gateway).isLessThan(generic);
+		assertThat(gateway).as("ahead of the actuator's endpoints too").isZero();
+	}
+
+	@Test
+	void goesAheadOfTheActuatorOnlyWhenItsBasePathCannotHoldTheRoutes() {
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/actuator")).isTrue();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/manage/")).isTrue();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/apis")).isTrue();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/api")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/api/")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/api/manage")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/act")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("/")).isFalse();
+		assertThat(GatewayWebConfiguration.outsideTheRoutes("")).isFalse();
 	}
 
 	@Test
