@@ -100,6 +100,7 @@ class GroupCommitTests {
 		final String name;
 
 		Work(String name) {
+			super(true);
 			this.name = name;
 		}
 	}
