@@ -57,7 +57,7 @@ final class EtcdApiServer implements SmartLifecycle {
 	/** Full names of the methods whose handlers never block: they run on the transport's thread. */
 	private final Set<String> nonBlocking;
 
-	/** Set while running; calls are served on a pool of threads, as they block on the database. */
+	/** Set while running; calls that may block on the database are served on a pool of threads, writes are not. */
 	private volatile @Nullable Running running;
 
 	/**
