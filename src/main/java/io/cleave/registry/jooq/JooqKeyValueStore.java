@@ -16,7 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -38,6 +43,7 @@ import io.cleave.registry.RegistryException;
 import io.cleave.registry.Txn;
 import io.cleave.registry.TxnResult;
 import io.cleave.registry.WatchEvent;
+import io.cleave.registry.internal.AsyncWrites;
 import io.cleave.registry.internal.EventLog;
 import io.cleave.registry.jooq.schema.tables.RegistryKeyHistory;
 
@@ -57,7 +63,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Reads run in one snapshot of the whole database, so a response's revision matches its keys and its count. Reads and
  * writes always run in transactions of their own, never in a caller's.
  */
-public final class JooqKeyValueStore implements KeyValueStore, EventLog {
+public final class JooqKeyValueStore implements KeyValueStore, AsyncWrites, EventLog {
 
 	/** Bounds one group commit, so a burst of writers does not make one transaction huge. */
 	private static final int MAX_WRITES_PER_COMMIT = PutStatements.MAX_ROWS;
@@ -72,7 +78,14 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 	private final PutStatements statements;
 
-	private final GroupCommit<PendingWrite<?>> groupCommit = new GroupCommit<>(MAX_WRITES_PER_COMMIT, this::commit);
+	/**
+	 * Commits asynchronous writes left queued when a waiting caller gives up the group commit's seat (its caller
+	 * returns instead of committing them): one thread at most, started when needed and gone when idle.
+	 */
+	private final Executor drainer = drainer();
+
+	private final GroupCommit<PendingWrite<?>> groupCommit = new GroupCommit<>(MAX_WRITES_PER_COMMIT, this::commit,
+			drainer);
 
 	private final List<Consumer<EventLog.Commit>> commitListeners = new CopyOnWriteArrayList<>();
 
@@ -124,7 +137,7 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 		if (put.ignoreValue() || put.ignoreLease()) {
 			return write(w -> put(w, put));
 		}
-		return enqueue(new PendingWrite<PutResult>(null, put));
+		return enqueue(new PendingWrite<PutResult>(null, put, true));
 	}
 
 	@Override
@@ -136,6 +149,27 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	public TxnResult txn(Txn txn) {
 		checkTxn(txn);
 		return write(w -> txn(w, txn));
+	}
+
+	// AsyncWrites: the same writes, queued for the same group commit without a thread waiting for each.
+
+	@Override
+	public CompletableFuture<PutResult> putAsync(Put put) {
+		if (put.ignoreValue() || put.ignoreLease()) {
+			return writeAsync(w -> put(w, put));
+		}
+		return enqueueAsync(new PendingWrite<PutResult>(null, put, false));
+	}
+
+	@Override
+	public CompletableFuture<DeleteResult> deleteAsync(Delete delete) {
+		return writeAsync(w -> delete(w, delete));
+	}
+
+	@Override
+	public CompletableFuture<TxnResult> txnAsync(Txn txn) {
+		checkTxn(txn);
+		return writeAsync(w -> txn(w, txn));
 	}
 
 	@Override
@@ -239,11 +273,26 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 	 * once the commit is durable, but the batch pays for one commit instead of one each.
 	 */
 	<T> T write(Function<Writer, T> work) {
-		return enqueue(new PendingWrite<>(work, null));
+		return enqueue(new PendingWrite<>(work, null, true));
 	}
 
 	private <T> T enqueue(PendingWrite<T> mine) {
 		return groupCommit.submit(mine, mine.result);
+	}
+
+	/** {@link #write}, without waiting: the result completes once the write is durable (or failed). */
+	private <T> CompletableFuture<T> writeAsync(Function<Writer, T> work) {
+		return enqueueAsync(new PendingWrite<>(work, null, false));
+	}
+
+	private <T> CompletableFuture<T> enqueueAsync(PendingWrite<T> mine) {
+		groupCommit.submitAsync(mine);
+		return mine.result;
+	}
+
+	private static Executor drainer() {
+		return new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				Thread.ofPlatform().daemon().name("registry-commit").factory());
 	}
 
 	private void commit(List<PendingWrite<?>> batch) {
@@ -431,7 +480,8 @@ public final class JooqKeyValueStore implements KeyValueStore, EventLog {
 
 		boolean changed;
 
-		PendingWrite(@Nullable Function<Writer, T> work, @Nullable Put put) {
+		PendingWrite(@Nullable Function<Writer, T> work, @Nullable Put put, boolean waits) {
+			super(waits);
 			this.work = work;
 			this.put = put;
 		}

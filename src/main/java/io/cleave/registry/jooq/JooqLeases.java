@@ -145,6 +145,7 @@ public final class JooqLeases implements Leases {
 		final long id;
 
 		Renewal(long id) {
+			super(true);
 			this.id = id;
 		}
 	}

@@ -76,6 +76,62 @@ class GroupCommitTests {
 		assertThat(a.isDone() ^ b.isDone()).as("exactly the caller not committing has returned").isTrue();
 	}
 
+	@Test
+	void asynchronousWorkQueuedBehindAWaitingCallerIsCommittedByTheDrainerNotByThatCaller() throws Exception {
+		ExecutorService drainer = Executors.newSingleThreadExecutor(task -> new Thread(task, "drainer"));
+		List<String> committers = new CopyOnWriteArrayList<>();
+		CountDownLatch holdFirst = new CountDownLatch(1);
+		CountDownLatch holdSecond = new CountDownLatch(1);
+		GroupCommit<Work> mixed = new GroupCommit<>(100, batch -> {
+			committers.add(Thread.currentThread().getName());
+			batch.forEach(w -> w.succeed(w.name));
+			awaitRelease(committers.size() == 1 ? holdFirst : holdSecond);
+		}, drainer);
+		try {
+			Future<String> waiting = threads.submit(() -> {
+				Work work = new Work("waiting");
+				return mixed.submit(work, work.result);
+			});
+			await().atMost(Duration.ofSeconds(10)).until(() -> mixed.committing() && committers.size() == 1);
+			Work queued = new Work("queued", false);
+			mixed.submitAsync(queued);
+			assertThat(queued.result).as("not committed before a batch holds it").isNotDone();
+
+			holdFirst.countDown();
+
+			// The waiting caller returns although the next batch (its own caller's time, otherwise) is still held.
+			assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("waiting");
+			assertThat(queued.result.get(10, TimeUnit.SECONDS)).isEqualTo("queued");
+			assertThat(committers).containsExactly(committers.getFirst(), "drainer");
+			assertThat(committers.getFirst()).isNotEqualTo("drainer");
+			assertThat(mixed.committing()).as("the drainer's batch still held").isTrue();
+		}
+		finally {
+			holdSecond.countDown();
+			drainer.shutdownNow();
+		}
+	}
+
+	@Test
+	void aLoneAsynchronousSubmissionIsCommittedAtOnceByTheDrainer() throws Exception {
+		ExecutorService drainer = Executors.newSingleThreadExecutor(task -> new Thread(task, "drainer"));
+		List<String> committers = new CopyOnWriteArrayList<>();
+		GroupCommit<Work> alone = new GroupCommit<>(100, batch -> {
+			committers.add(Thread.currentThread().getName() + ":" + batch.size());
+			batch.forEach(w -> w.succeed(w.name));
+		}, drainer);
+		try {
+			Work work = new Work("alone", false);
+			alone.submitAsync(work);
+
+			assertThat(work.result.get(10, TimeUnit.SECONDS)).isEqualTo("alone");
+			assertThat(committers).containsExactly("drainer:1");
+		}
+		finally {
+			drainer.shutdownNow();
+		}
+	}
+
 	private Future<String> submit(String name) {
 		return threads.submit(() -> {
 			Work work = new Work(name);
@@ -100,6 +156,11 @@ class GroupCommitTests {
 		final String name;
 
 		Work(String name) {
+			this(name, true);
+		}
+
+		Work(String name, boolean waits) {
+			super(waits);
 			this.name = name;
 		}
 	}

@@ -212,6 +212,66 @@ class JooqKeyValueStoreTests {
 				.containsExactly("1 after nothing", "2 after 1", "3 after 2");
 	}
 
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void asynchronousAndWaitingWritesQueuedTogetherShareOneCommitInTheOrderTheyQueued(Database database)
+			throws Exception {
+		db = new StoreOnDatabase(database);
+		List<EventLog.Commit> commits = new CopyOnWriteArrayList<>();
+		db.store.onCommit(commits::add);
+		CountDownLatch release = new CountDownLatch(1);
+		holdTheWritePath(release);
+		List<CompletableFuture<PutResult>> queued = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			Put put = Put.of("/mixed/" + i, "v" + i);
+			// Every other one is a waiting caller (the Java API); the others are queued without a thread (the etcd API).
+			queued.add(i % 2 == 0 ? db.store.putAsync(put) : CompletableFuture.supplyAsync(() -> db.store.put(put), threads));
+			int expected = queued.size();
+			await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == expected);
+		}
+		assertThat(queued).as("nothing acknowledged before its commit").noneMatch(CompletableFuture::isDone);
+
+		release.countDown();
+
+		for (int i = 0; i < 6; i++) {
+			assertThat(queued.get(i).get(10, TimeUnit.SECONDS).revision()).as("write %d", i).isEqualTo(2 + i);
+		}
+		assertThat(commits).hasSize(1);
+		assertThat(commits.getFirst().events()).extracting(e -> e.kv().key().toStringUtf8())
+				.containsExactly("/mixed/0", "/mixed/1", "/mixed/2", "/mixed/3", "/mixed/4", "/mixed/5");
+		assertThat(db.store.range(RangeQuery.of(KeyRange.prefix("/mixed/"))).kvs()).extracting(KeyValue::modRevision)
+				.containsExactly(2L, 3L, 4L, 5L, 6L, 7L);
+	}
+
+	/**
+	 * A commit the database refuses (here a constraint rejecting one value) fails every write of its batch, queued
+	 * asynchronously or by a waiting caller, and leaves none of them stored; the next write commits as usual.
+	 */
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aCommitTheDatabaseRefusesFailsEveryWriteOfItsBatchAndStoresNothing(Database database) throws Exception {
+		db = new StoreOnDatabase(database);
+		db.dsl.execute("alter table registry_key add constraint no_poison check (octet_length(value_bytes) <> 13)");
+		CountDownLatch release = new CountDownLatch(1);
+		holdTheWritePath(release);
+		List<CompletableFuture<?>> queued = new ArrayList<>();
+		queued.add(db.store.putAsync(Put.of("/refused/a", "1")));
+		queued.add(db.store.putAsync(Put.of("/refused/poison", "13 bytes long")));
+		queued.add(CompletableFuture.supplyAsync(() -> db.store.put(Put.of("/refused/b", "1")), threads));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 3);
+		queued.add(db.store.deleteAsync(new Delete(KeyRange.prefix("/refused/"), false)));
+		await().atMost(Duration.ofSeconds(10)).until(() -> db.store.writeQueueLength() == 4);
+
+		release.countDown();
+
+		for (CompletableFuture<?> write : queued) {
+			assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(java.sql.SQLException.class);
+		}
+		assertThat(db.store.range(RangeQuery.of(KeyRange.prefix("/refused/"))).kvs()).isEmpty();
+		assertThat(db.store.revision()).isEqualTo(1);
+		assertThat(db.store.putAsync(Put.of("/refused/after", "1")).get(10, TimeUnit.SECONDS).revision()).isEqualTo(2);
+	}
+
 	/**
 	 * What each commit hands the watch hub is what a read of the stored history returns for its revisions — puts
 	 * sharing a commit, a transaction, a range delete, a lease revoke, a write failing in a shared commit — and the

@@ -2,11 +2,13 @@ package io.cleave.registry.grpc.server;
 
 import java.util.List;
 
+
 import io.cleave.CleaveProperties;
 import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.Leases;
 import io.cleave.registry.RegistryProperties;
 import io.cleave.registry.Watches;
+import io.cleave.registry.internal.AsyncWrites;
 import io.cleave.registry.internal.EventLog;
 import io.cleave.registry.internal.OnEmbeddedStore;
 import io.cleave.registry.internal.RequestLimits;
@@ -35,13 +37,13 @@ class EtcdApiConfiguration {
 	}
 
 	@Bean
-	EtcdApiServer etcdApiServer(RegistryProperties properties, KeyValueStore store, Leases leases, Watches watches,
-			EventLog log, EtcdMember member, RequestLimits limits, StoreMaintenance maintenance) {
+	EtcdApiServer etcdApiServer(RegistryProperties properties, KeyValueStore store, AsyncWrites writes, Leases leases,
+			Watches watches, EventLog log, EtcdMember member, RequestLimits limits, StoreMaintenance maintenance) {
 		return new EtcdApiServer(properties.etcdApi(), limits.requestBytes(), List.of(
-				new KvService(store, member, limits),
+				new KvService(store, writes, member, limits),
 				new WatchService(watches, store, member, limits.watchResponseBytes()),
 				new LeaseService(leases, log::latestRevision, member),
-				new MaintenanceService(store, maintenance, member)));
+				new MaintenanceService(store, maintenance, member)), KvService.NON_BLOCKING);
 	}
 
 	/** Readiness: the node is not ready before etcd's API listens (see application.yml). */

@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 import io.cleave.registry.RegistryProperties;
+import com.google.common.util.concurrent.MoreExecutors;
+
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.Server;
@@ -47,7 +54,10 @@ final class EtcdApiServer implements SmartLifecycle {
 
 	private final int maxInboundBytes;
 
-	/** Set while running; calls are served on a pool of threads, as they block on the database. */
+	/** Full names of the methods whose handlers never block: they run on the transport's thread. */
+	private final Set<String> nonBlocking;
+
+	/** Set while running; calls that may block on the database are served on a pool of threads, writes are not. */
 	private volatile @Nullable Running running;
 
 	/**
@@ -55,9 +65,11 @@ final class EtcdApiServer implements SmartLifecycle {
 	 *     {@value #OVERHEAD_BYTES} bytes (a write's encoding is checked against the limit itself) and refuses larger
 	 *     ones with {@code RESOURCE_EXHAUSTED} without reading them
 	 */
-	EtcdApiServer(RegistryProperties.EtcdApi settings, long maxRequestBytes, List<BindableService> services) {
+	EtcdApiServer(RegistryProperties.EtcdApi settings, long maxRequestBytes, List<BindableService> services,
+			Set<String> nonBlocking) {
 		this.settings = settings;
 		this.services = List.copyOf(services);
+		this.nonBlocking = Set.copyOf(nonBlocking);
 		this.maxInboundBytes = Math.toIntExact(maxRequestBytes + OVERHEAD_BYTES);
 	}
 
@@ -73,16 +85,24 @@ final class EtcdApiServer implements SmartLifecycle {
 	@Override
 	public void start() {
 		ServerCredentials credentials = credentials(settings.tls());
-		// Platform threads, kept and reused (grpc-java's own default): a call blocks on the store while its write is
-		// committed, which a pooled thread does as well as a virtual one, and waking a parked pooled thread answered
-		// puts sooner than scheduling a new virtual thread per callback (measured: 0.34-0.47x etcd's puts/s with
-		// virtual threads, 0.49-0.80x with this pool, in interleaved runs on a loaded machine).
+		// Calls that may block on the store (reads, watches, leases) are served on platform threads, kept and reused
+		// (grpc-java's own default; waking a parked pooled thread answered sooner than scheduling a new virtual thread
+		// per callback: 0.34-0.47x etcd's puts/s with virtual threads, 0.49-0.80x with this pool, when puts still
+		// blocked). Writes block nothing — they are queued for the group commit and answered when it is durable — so
+		// they stay on the transport's thread, with no hand-over to another thread per call: the direct executor
+		// looks the method up, then the supplier moves every other call to the pool.
 		AtomicInteger threads = new AtomicInteger();
 		ExecutorService executor = Executors.newCachedThreadPool(task -> Thread.ofPlatform().daemon()
 				.name("etcd-api-" + threads.incrementAndGet()).unstarted(task));
 		NettyServerBuilder builder = NettyServerBuilder
 				.forAddress(new InetSocketAddress(settings.address(), settings.port()), credentials)
-				.executor(executor)
+				.executor(MoreExecutors.directExecutor())
+				.callExecutor(new ServerCallExecutorSupplier() {
+					@Override
+					public <Q, R> @Nullable Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+						return nonBlocking.contains(call.getMethodDescriptor().getFullMethodName()) ? null : executor;
+					}
+				})
 				.maxInboundMessageSize(maxInboundBytes)
 				.permitKeepAliveTime(PERMITTED_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS)
 				.fallbackHandlerRegistry(new UnsupportedServices());

@@ -1,5 +1,7 @@
 package io.cleave.registry.grpc.server;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.cleave.registry.RegistryException;
@@ -21,7 +23,7 @@ final class GrpcErrors {
 	private GrpcErrors() {
 	}
 
-	static StatusRuntimeException toStatus(RuntimeException failure) {
+	static StatusRuntimeException toStatus(Throwable failure) {
 		if (failure instanceof RegistryException registry) {
 			return Status.fromCode(Status.Code.valueOf(registry.reason().name()))
 					.withDescription(registry.getMessage())
@@ -51,5 +53,30 @@ final class GrpcErrors {
 		}
 		observer.onNext(value);
 		observer.onCompleted();
+	}
+
+	/**
+	 * Answers a unary call once the stage {@code response} returns completes, with its value or with the status its
+	 * failure maps to; a failure before a stage is returned is answered at once.
+	 */
+	static <T> void respondLater(StreamObserver<T> observer, Supplier<? extends CompletionStage<T>> response) {
+		CompletionStage<T> stage;
+		try {
+			stage = response.get();
+		}
+		catch (RuntimeException failure) {
+			observer.onError(toStatus(failure));
+			return;
+		}
+		stage.whenComplete((value, failure) -> {
+			if (failure != null) {
+				observer.onError(toStatus(failure instanceof CompletionException wrapped && wrapped.getCause() != null
+						? wrapped.getCause() : failure));
+			}
+			else {
+				observer.onNext(value);
+				observer.onCompleted();
+			}
+		});
 	}
 }

@@ -1,9 +1,15 @@
 package io.cleave.registry.grpc.server;
 
 import static io.cleave.registry.grpc.server.GrpcErrors.respond;
+import static io.cleave.registry.grpc.server.GrpcErrors.respondLater;
 
+import java.util.Set;
+
+import io.cleave.registry.Delete;
 import io.cleave.registry.KeyValueStore;
+import io.cleave.registry.Put;
 import io.cleave.registry.RegistryException;
+import io.cleave.registry.Txn;
 import cleave.etcd.api.CompactionRequest;
 import cleave.etcd.api.CompactionResponse;
 import cleave.etcd.api.DeleteRangeRequest;
@@ -15,13 +21,23 @@ import cleave.etcd.api.RangeRequest;
 import cleave.etcd.api.RangeResponse;
 import cleave.etcd.api.TxnRequest;
 import cleave.etcd.api.TxnResponse;
+import io.cleave.registry.internal.AsyncWrites;
 import io.cleave.registry.internal.RequestLimits;
 import io.grpc.stub.StreamObserver;
 
-/** etcd's KV service: reads, writes, deletes, transactions and compaction on the store. */
+/**
+ * etcd's KV service: reads, writes, deletes, transactions and compaction on the store. Writes are handed to the
+ * store's group commit without holding a thread: each call is answered when the commit holding its write is durable.
+ */
 final class KvService extends KVGrpc.KVImplBase {
 
+	/** The methods whose handlers block no thread: the writes. */
+	static final Set<String> NON_BLOCKING = Set.of(KVGrpc.getPutMethod().getFullMethodName(),
+			KVGrpc.getDeleteRangeMethod().getFullMethodName(), KVGrpc.getTxnMethod().getFullMethodName());
+
 	private final KeyValueStore store;
+
+	private final AsyncWrites writes;
 
 	private final EtcdMember member;
 
@@ -31,10 +47,12 @@ final class KvService extends KVGrpc.KVImplBase {
 
 	/**
 	 * @param store the store behind the request limits, which check keys, values and operations
+	 * @param writes the same store's writes, unchecked: the limits are checked here before a write is queued
 	 * @param limits checked here too against the encoded size of writes, as etcd measures a request
 	 */
-	KvService(KeyValueStore store, EtcdMember member, RequestLimits limits) {
+	KvService(KeyValueStore store, AsyncWrites writes, EtcdMember member, RequestLimits limits) {
 		this.store = store;
+		this.writes = writes;
 		this.member = member;
 		this.responses = new EtcdResponses(member);
 		this.limits = limits;
@@ -47,25 +65,31 @@ final class KvService extends KVGrpc.KVImplBase {
 
 	@Override
 	public void put(PutRequest request, StreamObserver<PutResponse> observer) {
-		respond(observer, () -> {
+		respondLater(observer, () -> {
 			limits.checkRequestSize(request.getSerializedSize());
-			return responses.put(store.put(EtcdRequests.put(request)));
+			Put put = EtcdRequests.put(request);
+			limits.check(put);
+			return writes.putAsync(put).thenApply(responses::put);
 		});
 	}
 
 	@Override
 	public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
-		respond(observer, () -> {
+		respondLater(observer, () -> {
 			limits.checkRequestSize(request.getSerializedSize());
-			return responses.delete(store.delete(EtcdRequests.delete(request)));
+			Delete delete = EtcdRequests.delete(request);
+			limits.check(delete);
+			return writes.deleteAsync(delete).thenApply(responses::delete);
 		});
 	}
 
 	@Override
 	public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
-		respond(observer, () -> {
+		respondLater(observer, () -> {
 			limits.checkRequestSize(request.getSerializedSize());
-			return responses.txn(store.txn(EtcdRequests.txn(request)));
+			Txn txn = EtcdRequests.txn(request);
+			limits.check(txn);
+			return writes.txnAsync(txn).thenApply(responses::txn);
 		});
 	}
 

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -40,7 +41,7 @@ class EtcdApiServerTests {
 
 	private final CountDownLatch answer = new CountDownLatch(1);
 
-	private final EtcdApiServer server = new EtcdApiServer(settings(0), LIMIT, List.of(new AnswersWhenTold()));
+	private final EtcdApiServer server = new EtcdApiServer(settings(0), LIMIT, List.of(new AnswersWhenTold()), Set.of());
 
 	private ManagedChannel channel;
 
@@ -95,7 +96,7 @@ class EtcdApiServerTests {
 	void failsToStartOnATakenPortNamingTheSettings() throws IOException {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			EtcdApiServer second = new EtcdApiServer(settings(taken.getLocalPort()), LIMIT,
-					List.of(new AnswersWhenTold()));
+					List.of(new AnswersWhenTold()), Set.of());
 
 			assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(second::start)
 					.withMessage("could not serve etcd's API on 127.0.0.1:" + taken.getLocalPort()
