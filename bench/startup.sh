@@ -232,7 +232,7 @@ phases() { # $1 = log file, $2 = launch (ms since the epoch), $3 = UP (ms since 
     if [ -n "$stamp" ]; then date -u -d "$stamp" +%s%3N; else echo n/a; fi
   }
   local logf_p="$1"
-  local -a t=("$2" "$(at 'Starting [A-Za-z]+Application ')" "$(at 'WebApplicationContext: initialization completed')" \
+  local -a t=("$2" "$(at 'Starting (AOT-processed )?[A-Za-z]+Application ')" "$(at 'WebApplicationContext: initialization completed')" \
     "$(at 'Tomcat started on port')" "$(at 'Started [A-Za-z]+Application in')" "$3")
   local out="" i
   for i in 0 1 2 3 4; do
