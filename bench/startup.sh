@@ -4,7 +4,7 @@
 # of starting the same jar, measured side by side in one run:
 #   jar        java -jar cleave.jar (the fat jar)
 #   extracted  java -jar cleave-app/cleave.jar (the layout of `java -Djarmode=tools -jar cleave.jar extract`)
-#   launcher   bin/cleave (that layout with the JDK AOT cache it trains; its one-off training is timed apart)
+#   launcher   bin/cleave (that layout with the JDK AOT cache and Spring AOT it trains; its one-off training is timed apart)
 #   base       bin/cleave on another build, BASE_JAR (a baseline commit's jar): before/after in one run;
 #              BASE_LAUNCHER is that build's own bin/cleave (default: this one), e.g. for a commit before
 #              the whole-start training: git archive <commit> bin .mvn | tar -x -C /tmp/before
@@ -105,12 +105,15 @@ layout_mib="$(du -sm "$work/extracted/cleave-app" | cut -f 1)"
 training_ms="n/a"
 cache_mib="n/a"
 if [[ " $variants " == *" launcher "* ]]; then
-  # The launcher's first start extracts and trains; time that apart from the starts measured below.
-  log "launcher: extracting and training the AOT cache (once per build)"
+  # The launcher's first start extracts and trains (the JDK's cache, then Spring AOT for the configuration the
+  # measured starts use: a copy of config/, these JVM options; ports and data directory are not part of it); time
+  # that apart from the starts measured below.
+  log "launcher: extracting and training the AOT cache and Spring AOT (once per build and configuration)"
   t_train="$(now_ms)"
-  JAVA_HOME="$java_home" JAVA_OPTS=-Dspring.context.exit=onRefresh CLEAVE_JAR="$work/launcher/cleave.jar" \
-    "$repo/bin/cleave" --server.port=0 --cleave.registry.etcd-api.port=0 \
-    --cleave.data-dir="$work/launcher/probe-data" >"$work/launcher/first.log" 2>&1 \
+  mkdir -p "$work/launcher/prepare" && cp -R "$repo/config" "$work/launcher/prepare/config"
+  (cd "$work/launcher/prepare" && JAVA_HOME="$java_home" JAVA_OPTS="$java_opts" CLEAVE_AOT=prepare \
+    CLEAVE_JAR="$work/launcher/cleave.jar" "$repo/bin/cleave" --server.port=0 --cleave.registry.etcd-api.port=0) \
+    >"$work/launcher/first.log" 2>&1 \
     || { log "bin/cleave failed:"; tail -n 30 "$work/launcher/first.log" >&2; exit 1; }
   training_ms=$(($(now_ms) - t_train))
   cache_mib="$(du -m "$work/launcher/cleave-app/cleave.aot" | cut -f 1)"
@@ -229,7 +232,7 @@ phases() { # $1 = log file, $2 = launch (ms since the epoch), $3 = UP (ms since 
     if [ -n "$stamp" ]; then date -u -d "$stamp" +%s%3N; else echo n/a; fi
   }
   local logf_p="$1"
-  local -a t=("$2" "$(at 'Starting [A-Za-z]+Application ')" "$(at 'WebApplicationContext: initialization completed')" \
+  local -a t=("$2" "$(at 'Starting (AOT-processed )?[A-Za-z]+Application ')" "$(at 'WebApplicationContext: initialization completed')" \
     "$(at 'Tomcat started on port')" "$(at 'Started [A-Za-z]+Application in')" "$3")
   local out="" i
   for i in 0 1 2 3 4; do
@@ -303,7 +306,7 @@ mkdir -p "$(dirname "$out")"
   echo "Produced by \`bench/startup.sh\`: the same jar started three ways, side by side in one run —"
   echo "**jar** \`java -jar cleave.jar\`; **extracted** \`java -jar cleave-app/cleave.jar\` (the layout of"
   echo "\`java -Djarmode=tools -jar cleave.jar extract\`); **launcher** \`bin/cleave\` (that layout with the JDK AOT"
-  echo "cache it trained beforehand). Each run starts every variant in a fresh working directory (copy of \`config/\`,"
+  echo "cache and the Spring AOT code it generated and trained beforehand for this configuration). Each run starts every variant in a fresh working directory (copy of \`config/\`,"
   echo "empty \`data/\`): a **fresh** start (empty H2 database, migrations run), then a **restart** on the data it left."
   echo "Time to UP: process launch until \`GET /actuator/health\` answers \`\"status\":\"UP\"\` (polled every 50 ms; it"
   echo "includes readiness: the store, etcd's API, the node's registration). RSS: \`VmRSS\` right after UP. Spring"

@@ -12,7 +12,6 @@ import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
@@ -27,9 +26,11 @@ import org.springframework.stereotype.Component;
  * {@code spring.context.exit=onRefresh} stops before any lifecycle bean starts, so the cache then lacked what the path
  * to a ready node runs after the refresh — Tomcat and the first request, Netty and the etcd API, the registration,
  * the health endpoint — about 2,600 classes loaded and verified from the jars on every start.
+ * <p>
+ * Always a bean, asked at the ready event rather than by a condition: {@code bin/cleave}'s Spring AOT mode freezes
+ * conditions when it generates the context's code, and the training run and the real starts share that code.
  */
 @Component
-@ConditionalOnBooleanProperty("cleave.training-run")
 class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
 
 	private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
@@ -42,7 +43,8 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
 	@Override
 	public void onApplicationEvent(ApplicationReadyEvent event) {
 		ConfigurableApplicationContext context = event.getApplicationContext();
-		if (!(context instanceof WebServerApplicationContext web)) {
+		if (!context.getEnvironment().getProperty("cleave.training-run", Boolean.class, false)
+				|| !(context instanceof WebServerApplicationContext web)) {
 			return;
 		}
 		InetSocketAddress health = new InetSocketAddress("127.0.0.1", web.getWebServer().getPort());

@@ -139,15 +139,41 @@ public final class CleaveProcess implements AutoCloseable {
 		ProcessBuilder builder = new ProcessBuilder(launcher().toString()).redirectErrorStream(true);
 		builder.environment().putAll(launcherEnvironment(jar));
 		builder.environment().put("CLEAVE_AOT", "prepare");
+		return prepare(builder);
+	}
+
+	/**
+	 * As {@link #prepareLauncher()}, for the configuration a {@link #startUntilUp(Path, Path, int, Map, String...)}
+	 * with this directory, environment and arguments would start: with {@code CLEAVE_SPRING_AOT=on} in the
+	 * environment, it also generates and trains Spring AOT for that configuration, outside any start's timeout.
+	 */
+	public static String prepareLauncher(Path workDir, Map<String, String> environment, String... arguments)
+			throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(launcher().toString()));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+		builder.environment().putAll(launcherEnvironment(jar()));
+		builder.environment().put("CLEAVE_GATEWAY_SECURITY_JWT_SECRET", TestCallers.JWT_SECRET);
+		builder.environment().putAll(environment);
+		builder.environment().put("CLEAVE_AOT", "prepare");
+		return prepare(builder);
+	}
+
+	private static String prepare(ProcessBuilder builder) throws IOException, InterruptedException {
 		Process prepare = builder.start();
 		String output = new String(prepare.getInputStream().readAllBytes());
 		assertThat(prepare.waitFor()).as("bin/cleave with CLEAVE_AOT=prepare:%n%s", output).isZero();
 		return output;
 	}
 
-	/** The JDK of this JVM (the launcher would otherwise pick one itself) and the jar under test. */
+	/**
+	 * The JDK of this JVM (the launcher would otherwise pick one itself) and the jar under test; without Spring AOT
+	 * unless a test's environment asks for it ({@code CLEAVE_SPRING_AOT=on}): the launcher generates and trains it
+	 * once per configuration, and the tests start nodes in many configurations.
+	 */
 	private static Map<String, String> launcherEnvironment(Path jar) {
-		return Map.of("JAVA_HOME", JAVA.getParent().getParent().toString(), "CLEAVE_JAR", jar.toString());
+		return Map.of("JAVA_HOME", JAVA.getParent().getParent().toString(), "CLEAVE_JAR", jar.toString(),
+				"CLEAVE_SPRING_AOT", "off");
 	}
 
 	private static Path launcher() {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.cleave.rpc.RpcService;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -15,6 +16,7 @@ import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionBuilder;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
@@ -47,21 +49,34 @@ final class RpcServiceScanner implements BeanDefinitionRegistryPostProcessor, En
 
 	@Override
 	public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-		BeanFactory beans = (BeanFactory) registry;
-		Map<Class<?>, String> modules = scan(beans);
+		if (AotDetector.useGeneratedArtifacts()) {
+			// Spring AOT ran this scan at build time: its definitions are among the generated ones already.
+			return;
+		}
+		Map<Class<?>, String> modules = scan((BeanFactory) registry);
+		// Plain definitions (constructor arguments, a static factory method), no instance suppliers: Spring AOT
+		// turns these into code, so an AOT-processed start skips the scan.
 		registry.registerBeanDefinition(ServiceTypes.class.getName(), BeanDefinitionBuilder
-				.genericBeanDefinition(ServiceTypes.class, () -> new ServiceTypes(modules))
+				.genericBeanDefinition(ServiceTypes.class)
+				.addConstructorArgValue(modules)
 				.getBeanDefinition());
-		modules.keySet().forEach(type -> registry.registerBeanDefinition(type.getName() + PROXY_SUFFIX, proxy(type, beans)));
+		modules.keySet().forEach(type -> registry.registerBeanDefinition(type.getName() + PROXY_SUFFIX, proxyDefinition(type)));
 	}
 
-	private static <T> AbstractBeanDefinition proxy(Class<T> type, BeanFactory beans) {
-		AbstractBeanDefinition definition = BeanDefinitionBuilder
-				.genericBeanDefinition(type, () -> beans.getBean(RpcClients.class).proxy(type))
-				.getBeanDefinition();
+	private static RootBeanDefinition proxyDefinition(Class<?> type) {
+		RootBeanDefinition definition = new RootBeanDefinition(RpcServiceScanner.class);
+		definition.setFactoryMethodName("proxy");
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
+		definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR); // the clients, by type
+		definition.setTargetType(type);
 		definition.setPrimary(true);
 		definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
 		return definition;
+	}
+
+	/** The client proxy of one service interface: the factory method of the proxies' definitions. */
+	static <T> T proxy(Class<T> type, RpcClients clients) {
+		return clients.proxy(type);
 	}
 
 	@Override
