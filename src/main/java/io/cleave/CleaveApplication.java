@@ -56,6 +56,13 @@ import org.springframework.scheduling.annotation.EnableAsync;
 public class CleaveApplication {
 
 	public static void main(String[] args) {
+		// jOOQ prints a 20-line logo and a "tip of the day" on its first query: not for a server's log (an operator's
+		// own -Dorg.jooq.no-logo=false still has them).
+		for (String quiet : new String[] { "org.jooq.no-logo", "org.jooq.no-tips" }) {
+			if (System.getProperty(quiet) == null) {
+				System.setProperty(quiet, "true");
+			}
+		}
 		SpringApplication.run(CleaveApplication.class, args);
 	}
 }
