@@ -2,7 +2,6 @@ package io.cleave.registry.grpc.server;
 
 import java.util.List;
 
-
 import io.cleave.CleaveProperties;
 import io.cleave.registry.KeyValueStore;
 import io.cleave.registry.Leases;

@@ -1,6 +1,9 @@
 package io.cleave.registry.grpc.server;
 
 import io.cleave.testing.FreshDataDirectory;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,5 +19,10 @@ abstract class EtcdApiTestSupport {
 	@DynamicPropertySource
 	static void freshDataDirectory(DynamicPropertyRegistry registry) {
 		FreshDataDirectory.register(registry, "cleave-etcd-api-");
+	}
+
+	/** A plaintext channel to the shared node's etcd API, on loopback; the test class shuts it down. */
+	static ManagedChannel plaintextChannel(EtcdApiServer server) {
+		return Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
 	}
 }

@@ -28,7 +28,6 @@ import cleave.etcd.api.WatchGrpc;
 import cleave.etcd.api.WatchRequest;
 import cleave.etcd.api.WatchResponse;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -53,8 +52,7 @@ class EtcdApiWritesTests extends EtcdApiTestSupport {
 	private final String prefix = "/writes/" + UUID.randomUUID() + "/";
 
 	EtcdApiWritesTests(@Autowired EtcdApiServer server) {
-		this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
-				.build();
+		this.channel = plaintextChannel(server);
 		this.kv = KVGrpc.newFutureStub(channel);
 	}
 

@@ -16,7 +16,6 @@ import cleave.etcd.api.MaintenanceGrpc;
 import cleave.etcd.api.StatusRequest;
 import cleave.etcd.api.StatusResponse;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -45,8 +44,7 @@ class EtcdMaintenanceTests extends EtcdApiTestSupport {
 	KeyValueStore kv;
 
 	EtcdMaintenanceTests(@Autowired EtcdApiServer server) {
-		this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
-				.build();
+		this.channel = plaintextChannel(server);
 		this.maintenance = MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
 		this.etcdctl = new Etcdctl(server.port());
 	}

@@ -45,7 +45,6 @@ import cleave.etcd.api.WatchProgressRequest;
 import cleave.etcd.api.WatchRequest;
 import cleave.etcd.api.WatchResponse;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -72,8 +71,7 @@ class EtcdProtocolTests extends EtcdApiTestSupport {
 	private final String prefix = "/protocol/" + UUID.randomUUID() + "/";
 
 	EtcdProtocolTests(@Autowired EtcdApiServer server) {
-		this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
-				.build();
+		this.channel = plaintextChannel(server);
 		this.kv = KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
 	}
 

@@ -38,7 +38,6 @@ import cleave.etcd.api.WatchProgressRequest;
 import cleave.etcd.api.WatchRequest;
 import cleave.etcd.api.WatchResponse;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 
@@ -60,8 +59,7 @@ class EtcdWatchGuaranteesTests extends EtcdApiTestSupport {
 	private final String prefix = "/guarantees/" + UUID.randomUUID() + "/";
 
 	EtcdWatchGuaranteesTests(@Autowired EtcdApiServer server) {
-		this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
-				.build();
+		this.channel = plaintextChannel(server);
 	}
 
 	@AfterEach
