@@ -1,29 +1,21 @@
 package io.cleave.gateway.web;
 
-import java.io.IOException;
 import java.util.Locale;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
-import io.micrometer.tracing.handler.TracingObservationHandler.TracingContext;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
-import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
- * One line per request on the {@value #LOGGER} logger, written once the whole filter chain returned (so rejections by
- * authentication, rate and body limits are logged too): method, route template, path, status, duration, client
- * identity and trace id — as {@code key=value} text and as key-value pairs for structured log formats. Bodies,
- * headers and query strings are never logged: they may carry credentials.
+ * One line per request on the {@value #LOGGER} logger, written by {@link RequestObservation} once the whole filter
+ * chain returned (so rejections by authentication, rate and body limits are logged too): method, route template,
+ * path, status, duration, client identity and trace id — as {@code key=value} text and as key-value pairs for
+ * structured log formats. Bodies, headers and query strings are never logged: they may carry credentials.
  */
-final class AccessLog extends OncePerRequestFilter {
+final class AccessLog {
 
 	/** The logger of access lines, for operators to route (to a file, or off) on its own. */
 	static final String LOGGER = "io.cleave.gateway.access";
@@ -36,32 +28,17 @@ final class AccessLog extends OncePerRequestFilter {
 	/** Route of a request no route matched (refused by a filter first, or unknown). */
 	static final String NO_ROUTE = "-";
 
-	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		if (!log.isInfoEnabled()) {
-			chain.doFilter(request, response);
-			return;
-		}
-		long start = System.nanoTime();
-		int failed = 0;
-		try {
-			chain.doFilter(request, response);
-		}
-		catch (IOException | ServletException | RuntimeException | Error failure) {
-			failed = HttpServletResponse.SC_INTERNAL_SERVER_ERROR; // the container answers 500 once it gets this
-			throw failure;
-		}
-		finally {
-			log(request, failed != 0 ? failed : response.getStatus(), System.nanoTime() - start);
-		}
+	private AccessLog() {
 	}
 
-	private static void log(HttpServletRequest request, int status, long nanos) {
+	/** Writes the line of a finished request, unless the access logger is off. */
+	static void write(HttpServletRequest request, int status, long nanos, String trace) {
+		if (!log.isInfoEnabled()) {
+			return;
+		}
 		String route = GatewayRoutes.template(request);
 		String duration = millis(nanos);
 		String client = ClientIdentity.of(request);
-		String trace = traceId(request);
 		LoggingEventBuilder line = log.atInfo()
 				.addKeyValue("method", request.getMethod())
 				.addKeyValue("route", route == null ? NO_ROUTE : route)
@@ -81,23 +58,6 @@ final class AccessLog extends OncePerRequestFilter {
 		long fraction = micros % 1000;
 		return new StringBuilder(12).append(micros / 1000).append('.')
 				.append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction).toString();
-	}
-
-	/**
-	 * The request's trace id: that of the server span Spring's observation filter (just inside this one) opened, else
-	 * an incoming {@code traceparent}'s, else {@value #NO_TRACE}.
-	 */
-	static String traceId(HttpServletRequest request) {
-		TracingContext tracing = ServerHttpObservationFilter.findObservationContext(request)
-				.<TracingContext>map(context -> context.get(TracingContext.class))
-				.orElse(null);
-		if (tracing != null && tracing.getSpan() != null) {
-			String id = tracing.getSpan().context().traceId();
-			if (!id.isEmpty()) {
-				return id;
-			}
-		}
-		return traceIdOf(request.getHeader("traceparent"));
 	}
 
 	/** The trace id of a W3C {@code traceparent} ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or {@value #NO_TRACE}. */
