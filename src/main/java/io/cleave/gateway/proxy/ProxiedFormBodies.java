@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -12,7 +13,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.server.mvc.filter.FormFilter;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.support.RouterFunctionMapping;
@@ -24,7 +24,9 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * on for every route (its default) it also rewrites the bodies {@code /api} and {@code /act} read as JSON whatever
  * their declared type, so here it applies only where a gateway route matches.
  */
-final class ProxiedFormBodies extends OncePerRequestFilter {
+// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter\'s
+// request-attribute bookkeeping (a set and a remove on every request).
+final class ProxiedFormBodies extends HttpFilter {
 
 	private final FormFilter forms = new FormFilter();
 
@@ -35,7 +37,7 @@ final class ProxiedFormBodies extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (isFormPost(request) && isProxied(request)) {
 			forms.doFilter(request, response, chain);

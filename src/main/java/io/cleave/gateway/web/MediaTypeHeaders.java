@@ -6,22 +6,24 @@ import java.util.List;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses {@code Accept} and {@code Content-Type} headers that are not media types before Spring MVC parses them again
  * in places where a parse failure is no longer a client error: 400 for an unparsable {@code Accept} (even the problem
  * could not be negotiated against it), 415 for a {@code Content-Type} that is unparsable or a wildcard.
  */
-final class MediaTypeHeaders extends OncePerRequestFilter {
+// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter\'s
+// request-attribute bookkeeping (a set and a remove on every request).
+final class MediaTypeHeaders extends HttpFilter {
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		for (String accept : Collections.list(request.getHeaders("Accept"))) {
 			try {

@@ -8,6 +8,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,7 +18,6 @@ import io.cleave.status.RequestTooLarge;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.PathContainer;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -26,7 +26,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * {@code Content-Length} over the route's limit gets 413 at once; a chunked body fails with {@link RequestTooLarge} (413)
  * as soon as it passes the limit, so no more than the limit is ever buffered.
  */
-final class RequestBodyLimit extends OncePerRequestFilter {
+// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter\'s
+// request-attribute bookkeeping (a set and a remove on every request).
+final class RequestBodyLimit extends HttpFilter {
 
 	private final long defaultLimit;
 
@@ -57,7 +59,7 @@ final class RequestBodyLimit extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Limit limit = limitOf(request);
 		long declared = request.getContentLengthLong();
