@@ -1,5 +1,6 @@
 /**
- * The access log's own Logback appender: the console's lines, buffered and flushed every second.
+ * The node's own Logback appenders: the access log's console lines, buffered and flushed every second, and the
+ * {@code logback.events} counts.
  */
 @NullMarked
 package io.cleave.gateway.logback;

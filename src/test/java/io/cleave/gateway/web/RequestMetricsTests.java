@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.List;
 
+import ch.qos.logback.classic.LoggerContext;
+
 import io.cleave.testing.OneNodeOverHttp;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code http.server.requests} on {@code /actuator/prometheus}: Boot's uri template, status and outcome, plus the
  * gateway's route kind and the declared RPC service and method — never a name a caller made up; Tomcat's session
- * meters beside them.
+ * meters and the log events by level beside them.
  */
 class RequestMetricsTests extends OneNodeOverHttp {
 
@@ -52,6 +55,14 @@ class RequestMetricsTests extends OneNodeOverHttp {
 		String metrics = getAsOperator("/actuator/prometheus").body();
 
 		assertThat(metrics).contains("tomcat_sessions_active_current_sessions", "tomcat_sessions_created_sessions_total");
+	}
+
+	@Test
+	void countsLogEventsByLevelWithoutATurboFilterOnEveryLevelCheck() throws Exception {
+		String metrics = getAsOperator("/actuator/prometheus").body();
+
+		assertThat(metrics).contains("logback_events_total{", "level=\"info\"");
+		assertThat(((LoggerContext) LoggerFactory.getILoggerFactory()).getTurboFilterList()).isEmpty();
 	}
 
 	/** The {@code http_server_requests_seconds_count} series. */
