@@ -31,12 +31,12 @@ bench_classpath() {
   printf 'target/classes:target/test-classes:%s' "$(cat "$file")"
 }
 
-# The rows every result table starts with: when, which commit (flagged when the tree has uncommitted changes), which
-# JDK, which CPUs.
+# The rows every result table starts with: when, which commit (flagged when the tree has uncommitted changes outside
+# bench/results, where an earlier benchmark of the same session may have written its figures), which JDK, which CPUs.
 bench_facts() {
   local commit cpu
   commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
+  if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no -- . ':!bench/results' 2>/dev/null)" ]; then commit="$commit (working tree has uncommitted changes)"; fi
   cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
   echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
   echo "| commit | $commit |"
