@@ -59,7 +59,9 @@ class JooqDB implements DB {
 	// transaction-aware proxy every JDBC call was a reflective invocation.
 	@Override
 	public QueryResponse query(QueryRequest request) {
-		String value = jdbc.query(selectValue, rows -> rows.next() ? rows.getString(1) : null, request.key());
+		// The key set as the String it is: JdbcTemplate's Object... form works out each argument's SQL type per call.
+		String value = jdbc.query(selectValue, statement -> statement.setString(1, request.key()),
+				rows -> rows.next() ? rows.getString(1) : null);
 		if (value == null) {
 			throw KeyNotFoundException.forKey(request.key());
 		}

@@ -21,7 +21,8 @@ final class RpcNames {
 		return declared.equals(requested) || declared.equals(capitalize(requested));
 	}
 
-	private static String capitalize(String name) {
+	/** {@code name} with its first letter in upper case; {@code name} itself when it already starts with one. */
+	static String capitalize(String name) {
 		return name.isEmpty() || Character.isUpperCase(name.charAt(0)) ? name
 				: Character.toUpperCase(name.charAt(0)) + name.substring(1);
 	}

@@ -1,6 +1,8 @@
 package io.cleave.rpc.endpoint;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 
 import io.cleave.status.Status;
@@ -14,26 +16,33 @@ final class ServiceCall {
 
 	static Endpoint of(MethodDescriptor method, Object implementation) {
 		Method target = method.method();
-		return (request, context) -> context.run(() -> invoke(target, implementation, request));
-	}
-
-	private static Object invoke(Method target, Object implementation, Object request) {
+		// The interface method bound to the implementation once: each call is one invokeExact, where Method.invoke
+		// would check access, box the argument into an array and wrap what the method throws on every call.
+		MethodHandle call;
 		try {
-			return target.invoke(implementation, request);
-		}
-		catch (InvocationTargetException thrown) {
-			Throwable failure = thrown.getCause();
-			if (failure instanceof RuntimeException unchecked) {
-				throw unchecked;
-			}
-			if (failure instanceof Error error) {
-				throw error;
-			}
-			// The contract allows only StatusExceptions, but a sneaky throw can still smuggle a checked one through.
-			throw new StatusException(Status.INTERNAL, target.getName() + " failed", failure);
+			call = MethodHandles.lookup() // the access Method.invoke from here would have
+					.unreflect(target)
+					.bindTo(implementation)
+					.asType(MethodType.methodType(Object.class, Object.class));
 		}
 		catch (IllegalAccessException inaccessible) {
-			throw new IllegalStateException("cannot call " + target, inaccessible);
+			return (request, context) -> {
+				throw new IllegalStateException("cannot call " + target, inaccessible);
+			};
+		}
+		return (request, context) -> context.run(() -> invoke(call, target, request));
+	}
+
+	private static Object invoke(MethodHandle call, Method target, Object request) {
+		try {
+			return (Object) call.invokeExact(request);
+		}
+		catch (RuntimeException | Error unchecked) {
+			throw unchecked;
+		}
+		catch (Throwable failure) {
+			// The contract allows only StatusExceptions, but a sneaky throw can still smuggle a checked one through.
+			throw new StatusException(Status.INTERNAL, target.getName() + " failed", failure);
 		}
 	}
 }

@@ -1,11 +1,17 @@
 package io.cleave.rpc.endpoint;
 
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every RPC service this application declares, whether or not this node hosts it, and which ones it hosts
@@ -17,6 +23,14 @@ public final class ServiceCatalog {
 
 	private final Predicate<String> hostedModule;
 
+	// Lookups by name run on every call by name (the gateway's /api/{service}/{method} looks a method up twice): maps
+	// built once instead of a stream over the list per lookup (bench/gateway.sh, profiled: ~0.5 µs a request).
+	private final Names<ServiceDescriptor> byName;
+
+	private final Map<ServiceDescriptor, Names<MethodDescriptor>> methodsByName = new IdentityHashMap<>();
+
+	private final Map<MethodDescriptor, ServiceDescriptor> serviceOf = new IdentityHashMap<>();
+
 	/**
 	 * @param services the services, with unique names (see {@link ServiceContracts#describeAll})
 	 * @param hostedModule whether this node hosts a module, by name
@@ -24,6 +38,11 @@ public final class ServiceCatalog {
 	public ServiceCatalog(List<ServiceDescriptor> services, Predicate<String> hostedModule) {
 		this.services = List.copyOf(services);
 		this.hostedModule = hostedModule;
+		this.byName = new Names<>(this.services, ServiceDescriptor::name);
+		for (ServiceDescriptor service : this.services) {
+			methodsByName.put(service, new Names<>(service.methods(), MethodDescriptor::name));
+			service.methods().forEach(method -> serviceOf.put(method, service));
+		}
 	}
 
 	/** All services, sorted by name. */
@@ -42,7 +61,7 @@ public final class ServiceCatalog {
 
 	/** The service called {@code requested}, matched as declared or with its first letter in upper case (goms). */
 	public Optional<ServiceDescriptor> find(String requested) {
-		return services.stream().filter(service -> RpcNames.matches(service.name(), requested)).findFirst();
+		return Optional.ofNullable(byName.find(requested));
 	}
 
 	/** The service declared by {@code type}, if it is one. */
@@ -51,15 +70,68 @@ public final class ServiceCatalog {
 	}
 
 	/**
+	 * The service that declares {@code method}, one of this catalog's methods.
+	 *
+	 * @throws IllegalArgumentException when {@code method} is not one of this catalog's descriptors
+	 */
+	public ServiceDescriptor serviceOf(MethodDescriptor method) {
+		ServiceDescriptor service = serviceOf.get(method);
+		if (service == null) {
+			throw new IllegalArgumentException(method + " is not a method of this catalog");
+		}
+		return service;
+	}
+
+	/** The method {@code service/method}, names matched as {@link #find(String)} does, if there is one. */
+	public Optional<MethodDescriptor> findMethod(String service, String method) {
+		ServiceDescriptor found = byName.find(service);
+		return found == null ? Optional.empty() : Optional.ofNullable(methodsByName.get(found).find(method));
+	}
+
+	/**
 	 * The method {@code service/method}, names matched as {@link #find(String)} does.
 	 *
 	 * @throws StatusException {@link Status#NOT_FOUND} naming the unknown service or method
 	 */
 	public MethodDescriptor method(String service, String method) {
-		ServiceDescriptor found = find(service).orElseThrow(() -> new StatusException(Status.NOT_FOUND,
-				"no RPC service '" + service + "'; services: " + services.stream().map(ServiceDescriptor::name).toList()));
-		return found.method(method).orElseThrow(() -> new StatusException(Status.NOT_FOUND,
-				"service " + found.name() + " has no method '" + method + "'; methods: "
-						+ found.methods().stream().map(MethodDescriptor::name).toList()));
+		ServiceDescriptor found = byName.find(service);
+		if (found == null) {
+			throw new StatusException(Status.NOT_FOUND, "no RPC service '" + service + "'; services: "
+					+ services.stream().map(ServiceDescriptor::name).toList());
+		}
+		MethodDescriptor named = methodsByName.get(found).find(method);
+		if (named == null) {
+			throw new StatusException(Status.NOT_FOUND, "service " + found.name() + " has no method '" + method
+					+ "'; methods: " + found.methods().stream().map(MethodDescriptor::name).toList());
+		}
+		return named;
+	}
+
+	/**
+	 * Items by name, matched as {@link RpcNames#matches} does: of the items whose name is the requested one or that
+	 * one capitalised, the first in the list's order (what a search of the list would find).
+	 */
+	private static final class Names<T> {
+
+		private final Map<String, Integer> positions = new HashMap<>();
+
+		private final List<T> items;
+
+		Names(List<T> items, Function<T, String> name) {
+			this.items = items;
+			for (int i = items.size() - 1; i >= 0; i--) {
+				positions.put(name.apply(items.get(i)), i);
+			}
+		}
+
+		@Nullable T find(String requested) {
+			Integer exact = positions.get(requested);
+			String capitalised = RpcNames.capitalize(requested);
+			Integer other = capitalised == requested ? null : positions.get(capitalised); // the same name: looked up
+			if (exact == null && other == null) {
+				return null;
+			}
+			return items.get(exact == null ? other : other == null ? exact : Math.min(exact, other));
+		}
 	}
 }

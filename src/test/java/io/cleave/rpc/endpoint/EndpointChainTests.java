@@ -233,6 +233,34 @@ class EndpointChainTests {
 	}
 
 	@Test
+	void aServicesOwnExceptionReachesTheCallerAsItIs() {
+		IllegalStateException broken = new IllegalStateException("broken");
+		behaviour = request -> {
+			throw broken;
+		};
+
+		assertThatExceptionOfType(IllegalStateException.class)
+				.isThrownBy(() -> transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5))))
+				.isSameAs(broken);
+	}
+
+	@Test
+	void aCheckedExceptionSmuggledOutOfTheServiceIsAnInternalError() {
+		behaviour = request -> sneakyThrow(new java.io.IOException("disk gone"));
+
+		assertThatExceptionOfType(StatusException.class)
+				.isThrownBy(() -> transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5))))
+				.satisfies(failure -> assertThat(failure.status()).isEqualTo(Status.INTERNAL))
+				.withMessageContaining("ping failed")
+				.withCauseInstanceOf(java.io.IOException.class);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> Pong sneakyThrow(Throwable failure) throws T {
+		throw (T) failure;
+	}
+
+	@Test
 	void anUnsampledCallRecordsNoSpanButTheServiceStillSeesATraceContext() {
 		openTelemetry = unsampled;
 		String[] seen = new String[1];

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import io.cleave.kv.DB;
 import io.cleave.kv.KeyNotFoundException;
 import io.cleave.rpc.Idempotent;
 import io.cleave.rpc.RpcService;
+import io.cleave.status.StatusException;
 
 import org.junit.jupiter.api.Test;
 
@@ -158,5 +160,35 @@ class ServiceContractsTests {
 		assertThat(catalog.find("dB")).isPresent();
 		assertThat(catalog.find("db")).isEmpty();
 		assertThat(catalog.method("dB", "query").fullName()).isEqualTo("DB/Query");
+	}
+
+	@Test
+	void ofServicesMatchingARequestedNameTheCatalogFindsTheFirstInItsOrder() {
+		ServiceCatalog catalog = new ServiceCatalog(List.of(new ServiceDescriptor("Db", DB.class, "kv", List.of()),
+				new ServiceDescriptor("db", Echo.class, "kv", List.of())), module -> true);
+
+		assertThat(catalog.find("db")).map(ServiceDescriptor::type).contains(DB.class);
+		assertThat(catalog.find("Db")).map(ServiceDescriptor::type).contains(DB.class);
+		assertThat(catalog.find("dB")).isEmpty();
+	}
+
+	@Test
+	void namesTheKnownServicesAndMethodsWhenAskedForAnUnknownOne() {
+		ServiceCatalog catalog = new ServiceCatalog(ServiceContracts.describeAll(Map.of(DB.class, "kv")), "kv"::equals);
+
+		assertThatExceptionOfType(StatusException.class).isThrownBy(() -> catalog.method("Kv", "Query"))
+				.withMessage("no RPC service 'Kv'; services: [DB]");
+		assertThatExceptionOfType(StatusException.class).isThrownBy(() -> catalog.method("DB", "Get"))
+				.withMessage("service DB has no method 'Get'; methods: [Query, Update]");
+		assertThat(catalog.findMethod("DB", "get")).isEmpty();
+		assertThat(catalog.findMethod("db", "query")).isEmpty();
+		assertThat(catalog.findMethod("DB", "query")).map(MethodDescriptor::fullName).contains("DB/Query");
+	}
+
+	@Test
+	void knowsTheServiceOfEachOfItsMethods() {
+		ServiceCatalog catalog = new ServiceCatalog(ServiceContracts.describeAll(Map.of(DB.class, "kv")), "kv"::equals);
+
+		assertThat(catalog.serviceOf(catalog.method("DB", "Update")).name()).isEqualTo("DB");
 	}
 }
