@@ -24,7 +24,7 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * on for every route (its default) it also rewrites the bodies {@code /api} and {@code /act} read as JSON whatever
  * their declared type, so here it applies only where a gateway route matches.
  */
-// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter\'s
+// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter's
 // request-attribute bookkeeping (a set and a remove on every request).
 final class ProxiedFormBodies extends HttpFilter {
 

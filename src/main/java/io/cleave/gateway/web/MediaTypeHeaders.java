@@ -1,7 +1,7 @@
 package io.cleave.gateway.web;
 
 import java.io.IOException;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 
 import jakarta.servlet.FilterChain;
@@ -18,14 +18,19 @@ import org.springframework.http.MediaType;
  * in places where a parse failure is no longer a client error: 400 for an unparsable {@code Accept} (even the problem
  * could not be negotiated against it), 415 for a {@code Content-Type} that is unparsable or a wildcard.
  */
-// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter\'s
+// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter's
 // request-attribute bookkeeping (a set and a remove on every request).
 final class MediaTypeHeaders extends HttpFilter {
 
 	@Override
 	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		for (String accept : Collections.list(request.getHeaders("Accept"))) {
+		Enumeration<String> accepts = request.getHeaders("Accept");
+		while (accepts.hasMoreElements()) {
+			String accept = accepts.nextElement();
+			if (accept.equals("*/*") || accept.equals(MediaType.APPLICATION_JSON_VALUE)) {
+				continue; // the common values, valid as they stand
+			}
 			try {
 				MediaType.parseMediaTypes(List.of(accept));
 			}
@@ -43,6 +48,9 @@ final class MediaTypeHeaders extends HttpFilter {
 	}
 
 	private static boolean concrete(String contentType) {
+		if (contentType.equals(MediaType.APPLICATION_JSON_VALUE)) {
+			return true; // what nearly every call sends, concrete as it stands: no parse
+		}
 		try {
 			MediaType type = MediaType.parseMediaType(contentType);
 			return type.isConcrete();

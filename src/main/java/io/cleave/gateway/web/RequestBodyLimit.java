@@ -26,7 +26,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * {@code Content-Length} over the route's limit gets 413 at once; a chunked body fails with {@link RequestTooLarge} (413)
  * as soon as it passes the limit, so no more than the limit is ever buffered.
  */
-// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter\'s
+// A plain HttpFilter: registered for REQUEST dispatches only, it runs once per request without OncePerRequestFilter's
 // request-attribute bookkeeping (a set and a remove on every request).
 final class RequestBodyLimit extends HttpFilter {
 
