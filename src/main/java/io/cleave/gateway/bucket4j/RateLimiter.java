@@ -26,6 +26,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -66,6 +67,7 @@ final class RateLimiter extends OncePerRequestFilter {
 				.max(Duration::compareTo)
 				.orElse(Duration.ofSeconds(1));
 		this.buckets = SingletonSupplier.of(() -> Caffeine.newBuilder()
+				.executor(Runnable::run) // its upkeep takes less than handing it to another thread for each request
 				.expireAfterAccess(longest)
 				.maximumSize(limits.maxClients())
 				.<Key, Bucket>build());
@@ -96,7 +98,13 @@ final class RateLimiter extends OncePerRequestFilter {
 	}
 
 	private @Nullable Rule ruleFor(HttpServletRequest request) {
-		PathContainer path = PathContainer.parsePath(request.getRequestURI().substring(request.getContextPath().length()));
+		if (rules.isEmpty()) {
+			return fallback; // no path to look at
+		}
+		PathContainer path = ServletRequestPathUtils.hasParsedRequestPath(request)
+				// parsed already for this request by Spring Security's and Spring MVC's matching
+				? ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication()
+				: PathContainer.parsePath(request.getRequestURI().substring(request.getContextPath().length()));
 		for (Rule rule : rules) {
 			if (rule.pattern().matches(path)) {
 				return rule;

@@ -50,14 +50,19 @@ final class ApiKeyAuthentication extends OncePerRequestFilter {
 		this.entryPoint = entryPoint;
 	}
 
+	/**
+	 * A request without the header goes on at once, without even the bookkeeping that keeps the filter to once per
+	 * request: nearly every request, as API keys are for a few service accounts.
+	 */
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return request.getHeader(HEADER) == null;
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		List<String> keys = Collections.list(request.getHeaders(HEADER));
-		if (keys.isEmpty()) {
-			chain.doFilter(request, response);
-			return;
-		}
 		Authentication existing = contexts.getContext().getAuthentication();
 		if (keys.size() > 1 || (existing != null && TRUST.isAuthenticated(existing))) {
 			entryPoint.commence(request, response, new Refused("send one credential per request: one " + HEADER

@@ -19,6 +19,16 @@ final class BearerTokenHeader implements BearerTokenResolver {
 
 	private static final String SCHEME = "Bearer ";
 
+	/** One look-up per character of a token of some hundreds of them, rather than up to ten comparisons. */
+	private static final boolean[] TOKEN_CHARACTERS = new boolean[128];
+
+	static {
+		for (char c = 0; c < TOKEN_CHARACTERS.length; c++) {
+			TOKEN_CHARACTERS[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+					|| c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+		}
+	}
+
 	@Override
 	public @Nullable String resolve(HttpServletRequest request) {
 		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -50,7 +60,6 @@ final class BearerTokenHeader implements BearerTokenResolver {
 	}
 
 	private static boolean isTokenCharacter(char c) {
-		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
-				|| c == '~' || c == '+' || c == '/';
+		return c < TOKEN_CHARACTERS.length && TOKEN_CHARACTERS[c];
 	}
 }
