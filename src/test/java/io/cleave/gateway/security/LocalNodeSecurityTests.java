@@ -43,9 +43,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.oauth2.server.resource.web.OAuth2ProtectedResourceMetadataFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.context.request.async.WebAsyncManagerIntegrationFilter;
 import org.springframework.security.web.savedrequest.RequestCacheAwareFilter;
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.session.SessionManagementFilter;
@@ -299,7 +301,15 @@ class LocalNodeSecurityTests {
 	void theChainHoldsNoFilterThatOnlyServesSessionsOrRepeatsCors(@Autowired SecurityFilterChain chain) {
 		assertThat(chain.getFilters()).extracting(Object::getClass).doesNotContainAnyElementsOf(List.of(
 				SessionManagementFilter.class, DisableEncodeUrlFilter.class, RequestCacheAwareFilter.class,
-				CorsFilter.class, CsrfFilter.class, LogoutFilter.class));
+				CorsFilter.class, CsrfFilter.class, LogoutFilter.class, WebAsyncManagerIntegrationFilter.class,
+				OAuth2ProtectedResourceMetadataFilter.class));
+	}
+
+	@Test
+	void publishesNoProtectedResourceMetadataThatWouldClaimWhatTheNodeDoesNotCheck() throws Exception {
+		HttpResponse<String> response = send(get("/.well-known/oauth-protected-resource"));
+
+		assertProblem(response, 401);
 	}
 
 	@Test
