@@ -34,6 +34,9 @@ final class ApiKeyAuthentication extends OncePerRequestFilter {
 
 	static final String HEADER = "X-API-Key";
 
+	/** OncePerRequestFilter's marker, named once rather than from the class name on every request. */
+	private static final String FILTERED = ApiKeyAuthentication.class.getName() + ".FILTERED";
+
 	private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
 	private final List<Account> accounts;
@@ -54,6 +57,11 @@ final class ApiKeyAuthentication extends OncePerRequestFilter {
 	 * A request without the header goes on at once, without even the bookkeeping that keeps the filter to once per
 	 * request: nearly every request, as API keys are for a few service accounts.
 	 */
+	@Override
+	protected String getAlreadyFilteredAttributeName() {
+		return FILTERED;
+	}
+
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		return request.getHeader(HEADER) == null;
