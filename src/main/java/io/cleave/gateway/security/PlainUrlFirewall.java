@@ -18,7 +18,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * <p>
  * A request whose method is a standard one and whose URL paths hold only unreserved characters and single slashes,
  * with no {@code .} or {@code ..} segment, cannot contain anything the strict firewall refuses: it is let through
- * without the strict firewall's hundred-odd substring searches (a fiftieth of the edge's CPU per request,
+ * without the strict firewall's hundred-odd substring searches (about 0.9 µs of the edge's 41 µs of CPU per request,
  * bench/gateway.sh, profiled). Every other request is the strict firewall's to judge, and
  * {@code PlainUrlFirewallProperties} checks that both answer alike for any URL.
  */

@@ -11,6 +11,8 @@ import java.util.Map;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import io.cleave.CleaveProperties;
 
@@ -23,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -44,7 +47,6 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.request.async.WebAsyncManagerIntegrationFilter;
-import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
 /**
  * The node's one security filter chain, over every HTTP path: stateless (no session, no CSRF token, as no browser
@@ -153,7 +155,7 @@ class SecurityConfiguration {
 						.contentTypeOptions(Customizer.withDefaults())
 						.frameOptions(frames -> frames.deny())
 						.httpStrictTransportSecurity(Customizer.withDefaults())
-						.addHeaderWriter(new StaticHeadersWriter(HttpHeaders.CACHE_CONTROL, NO_STORE)))
+						.addHeaderWriter(SecurityConfiguration::noStoreUnlessSaidOtherwise))
 				.httpBasic(basic -> basic.realmName(SecurityProblems.REALM).authenticationEntryPoint(problems))
 				.oauth2ResourceServer(resourceServer -> resourceServer
 						.bearerTokenResolver(new BearerTokenHeader())
@@ -178,6 +180,17 @@ class SecurityConfiguration {
 						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
 						.anyRequest().access(routes));
 		return withoutFiltersOfNoUse(http.build());
+	}
+
+	/**
+	 * {@code Cache-Control: no-store} where Spring's CacheControlHeadersWriter would have written its three headers:
+	 * not on a 304, nor beside a Cache-Control, Expires or Pragma the handler (or a proxied upstream) set itself.
+	 */
+	private static void noStoreUnlessSaidOtherwise(HttpServletRequest request, HttpServletResponse response) {
+		if (response.getStatus() != HttpStatus.NOT_MODIFIED.value() && !response.containsHeader(HttpHeaders.CACHE_CONTROL)
+				&& !response.containsHeader(HttpHeaders.EXPIRES) && !response.containsHeader(HttpHeaders.PRAGMA)) {
+			response.setHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+		}
 	}
 
 	/**

@@ -269,6 +269,9 @@ class LocalNodeSecurityTests {
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(response.headers().allValues("Cache-Control")).containsExactly("max-age=60");
+		HttpResponse<String> expiring = send(TestCallers.asUser(get("/test/expiring")));
+		assertThat(expiring.headers().firstValue("Expires")).isPresent();
+		assertThat(expiring.headers().allValues("Cache-Control")).isEmpty();
 	}
 
 	@Test
@@ -351,6 +354,11 @@ class LocalNodeSecurityTests {
 		@GetMapping("/test/cacheable")
 		ResponseEntity<String> cacheable() {
 			return ResponseEntity.ok().cacheControl(CacheControl.maxAge(Duration.ofSeconds(60))).body("cacheable");
+		}
+
+		@GetMapping("/test/expiring")
+		ResponseEntity<String> expiring() {
+			return ResponseEntity.ok().header("Expires", "Thu, 01 Jan 2037 00:00:00 GMT").body("expiring");
 		}
 
 		@GetMapping("/test/session-url")
