@@ -1,5 +1,7 @@
 package io.cleave.gateway.bucket4j;
 
+import jakarta.servlet.DispatcherType;
+
 import io.cleave.gateway.GatewayProperties;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -22,6 +24,8 @@ class RateLimitConfiguration {
 		FilterRegistrationBean<RateLimiter> registration = new FilterRegistrationBean<>(
 				new RateLimiter(properties.rateLimits()));
 		registration.setOrder(ORDER);
+		// Once per request: not again on its error, forward, include or async dispatches.
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		// nothing to limit, nothing to run (its buckets' cache is only built on the first limited request anyway)
 		registration.setEnabled(properties.rateLimits().defaultLimit().requests() > 0
 				|| properties.rateLimits().routes().stream().anyMatch(route -> route.requests() > 0));

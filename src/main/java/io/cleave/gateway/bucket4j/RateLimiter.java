@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -25,7 +28,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.util.function.SingletonSupplier;
-import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -34,8 +37,11 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * request (else the default limit) names the bucket, so a client has one bucket per rule. A request that finds its
  * bucket empty gets 429 with {@code Retry-After} (whole seconds until a token is back); an allowed one carries
  * {@code X-RateLimit-Remaining}. Buckets live in memory only, per node.
+ * <p>
+ * A plain filter, registered for the request dispatch only ({@link RateLimitConfiguration}), which is what a
+ * once-per-request filter amounts to without its bookkeeping (three request attribute operations per request).
  */
-final class RateLimiter extends OncePerRequestFilter {
+final class RateLimiter implements Filter {
 
 	static final String REMAINING = "X-RateLimit-Remaining";
 
@@ -66,14 +72,17 @@ final class RateLimiter extends OncePerRequestFilter {
 				.max(Duration::compareTo)
 				.orElse(Duration.ofSeconds(1));
 		this.buckets = SingletonSupplier.of(() -> Caffeine.newBuilder()
+				.executor(Runnable::run) // its upkeep takes less than handing it to another thread for each request
 				.expireAfterAccess(longest)
 				.maximumSize(limits.maxClients())
 				.<Key, Bucket>build());
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
 			throws ServletException, IOException {
+		HttpServletRequest request = (HttpServletRequest) servletRequest;
+		HttpServletResponse response = (HttpServletResponse) servletResponse;
 		Rule rule = ruleFor(request);
 		if (rule == null || rule.requests() == 0) {
 			chain.doFilter(request, response);
@@ -96,7 +105,13 @@ final class RateLimiter extends OncePerRequestFilter {
 	}
 
 	private @Nullable Rule ruleFor(HttpServletRequest request) {
-		PathContainer path = PathContainer.parsePath(request.getRequestURI().substring(request.getContextPath().length()));
+		if (rules.isEmpty()) {
+			return fallback; // no path to look at
+		}
+		PathContainer path = ServletRequestPathUtils.hasParsedRequestPath(request)
+				// parsed already for this request by Spring Security's and Spring MVC's matching
+				? ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication()
+				: PathContainer.parsePath(request.getRequestURI().substring(request.getContextPath().length()));
 		for (Rule rule : rules) {
 			if (rule.pattern().matches(path)) {
 				return rule;

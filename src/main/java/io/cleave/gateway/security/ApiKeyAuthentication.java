@@ -34,6 +34,9 @@ final class ApiKeyAuthentication extends OncePerRequestFilter {
 
 	static final String HEADER = "X-API-Key";
 
+	/** OncePerRequestFilter's marker, named once rather than from the class name on every request. */
+	private static final String FILTERED = ApiKeyAuthentication.class.getName() + ".FILTERED";
+
 	private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
 	private final List<Account> accounts;
@@ -50,14 +53,24 @@ final class ApiKeyAuthentication extends OncePerRequestFilter {
 		this.entryPoint = entryPoint;
 	}
 
+	/**
+	 * A request without the header goes on at once, without even the bookkeeping that keeps the filter to once per
+	 * request: nearly every request, as API keys are for a few service accounts.
+	 */
+	@Override
+	protected String getAlreadyFilteredAttributeName() {
+		return FILTERED;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return request.getHeader(HEADER) == null;
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		List<String> keys = Collections.list(request.getHeaders(HEADER));
-		if (keys.isEmpty()) {
-			chain.doFilter(request, response);
-			return;
-		}
 		Authentication existing = contexts.getContext().getAuthentication();
 		if (keys.size() > 1 || (existing != null && TRUST.isAuthenticated(existing))) {
 			entryPoint.commence(request, response, new Refused("send one credential per request: one " + HEADER

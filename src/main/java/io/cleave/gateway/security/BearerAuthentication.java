@@ -39,7 +39,7 @@ final class BearerAuthentication implements AuthenticationManager {
 			throw new AuthenticationServiceException(failed.getMessage(), failed);
 		}
 		JwtAuthenticationToken token = new JwtAuthenticationToken(verified.jwt(), verified.authorities(),
-				verified.jwt().getSubject());
+				verified.subject());
 		token.setDetails(bearer.getDetails());
 		return token;
 	}

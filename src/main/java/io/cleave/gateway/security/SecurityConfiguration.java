@@ -5,10 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import io.cleave.CleaveProperties;
 
@@ -16,17 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationContext;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -35,10 +40,13 @@ import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.oauth2.server.resource.web.OAuth2ProtectedResourceMetadataFilter;
+import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
-import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.request.async.WebAsyncManagerIntegrationFilter;
 
 /**
  * The node's one security filter chain, over every HTTP path: stateless (no session, no CSRF token, as no browser
@@ -51,8 +59,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 @EnableConfigurationProperties(GatewaySecurityProperties.class)
 class SecurityConfiguration {
 
-	/** The bean name of the CORS settings Spring Security applies before authentication, when there are any. */
-	static final String CORS = "corsConfigurationSource";
+	/** The Cache-Control of every answer that sets none of its own. */
+	static final String NO_STORE = "no-store";
 
 	/** The profile in which nothing works out of the box. */
 	static final String PROD = "prod";
@@ -118,18 +126,36 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, JwtDecoder decoder,
-			GatewaySecurityProperties settings, Environment environment, ApplicationContext context) throws Exception {
+			GatewaySecurityProperties settings, Environment environment) throws Exception {
 		SecurityProblems problems = new SecurityProblems();
-		if (context.containsBean(CORS)) {
-			// CORS preflights carry no credentials: they are answered ahead of authentication, from that bean.
-			http.cors(Customizer.withDefaults());
-		}
 		RouteAccess routes = new RouteAccess(settings.routes(), !environment.matchesProfiles(PROD));
-		http.csrf(AbstractHttpConfigurer::disable)
+		// CORS is the servlet filter's that runs ahead of this chain (GatewayCors, from the same rules): it answers
+		// preflights, which carry no credentials, before authentication could refuse them, and marks allowed
+		// cross-origin calls, so a second CorsFilter in here (Spring Security adds one when a CORS source bean
+		// exists) would only look the same rules up again for every request.
+		http.cors(AbstractHttpConfigurer::disable)
+				.csrf(AbstractHttpConfigurer::disable)
 				.logout(AbstractHttpConfigurer::disable)
 				.requestCache(AbstractHttpConfigurer::disable)
 				.formLogin(AbstractHttpConfigurer::disable)
-				.sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				// Stateless, spelled out: the security context lives on the request only, and there is no session
+				// management, so no SessionManagementFilter (it acts on a session, which this chain never makes) nor
+				// DisableEncodeUrlFilter wrapping every response (sessions are tracked by cookie only, so a session
+				// id is never written into a URL: gatewaySessionTracking). LocalNodeSecurityTests checks both.
+				.securityContext(contexts -> contexts.securityContextRepository(
+						new RequestAttributeSecurityContextRepository()))
+				.sessionManagement(AbstractHttpConfigurer::disable)
+				.headers(headers -> headers.defaultsDisabled()
+						// What an API's answers need (OWASP's REST security cheat sheet): not to be sniffed as another
+						// type, framed or stored by a cache (no-store says it all to HTTP/1.1 caches: Spring's
+						// "no-cache, max-age=0, must-revalidate" beside it, Pragma, which RFC 9111 deprecates and
+						// never defined for responses, and Expires, which caches ignore beside Cache-Control, add
+						// nothing), and HSTS on HTTPS. Left out: X-XSS-Protection, whose "0" only switches off a
+						// filter browsers have removed. Each header costs a quarter of a µs to write.
+						.contentTypeOptions(Customizer.withDefaults())
+						.frameOptions(frames -> frames.deny())
+						.httpStrictTransportSecurity(Customizer.withDefaults())
+						.addHeaderWriter(SecurityConfiguration::noStoreUnlessSaidOtherwise))
 				.httpBasic(basic -> basic.realmName(SecurityProblems.REALM).authenticationEntryPoint(problems))
 				.oauth2ResourceServer(resourceServer -> resourceServer
 						.bearerTokenResolver(new BearerTokenHeader())
@@ -153,14 +179,47 @@ class SecurityConfiguration {
 						// The error page renders the status of a request that was already let in or refused.
 						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
 						.anyRequest().access(routes));
-		return http.build();
+		return withoutFiltersOfNoUse(http.build());
 	}
 
 	/**
-	 * Spring Security's firewall keeps its URL checks (no path parameters, encoded or doubled slashes, dot segments),
-	 * which keep path rules from being dodged; header and parameter values are left to Tomcat's own syntax checks and
-	 * the routes, since the firewall would otherwise throw in the middle of Spring MVC when a route reads one.
+	 * {@code Cache-Control: no-store} where Spring's CacheControlHeadersWriter would have written its three headers:
+	 * not on a 304, nor beside a Cache-Control, Expires or Pragma the handler (or a proxied upstream) set itself.
 	 */
+	private static void noStoreUnlessSaidOtherwise(HttpServletRequest request, HttpServletResponse response) {
+		if (response.getStatus() != HttpStatus.NOT_MODIFIED.value() && !response.containsHeader(HttpHeaders.CACHE_CONTROL)
+				&& !response.containsHeader(HttpHeaders.EXPIRES) && !response.containsHeader(HttpHeaders.PRAGMA)) {
+			response.setHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+		}
+	}
+
+	/**
+	 * The chain less two filters Spring Security adds on its own, with no setting to leave them out, and that do
+	 * nothing for this node but cost each request a filter's bookkeeping (together about half a µs of the edge's CPU
+	 * per request, bench/gateway.sh): the WebAsyncManagerIntegrationFilter, which hands the security context to
+	 * handlers' {@code Callable}s, which no route returns (they answer on the request's own virtual thread); and the
+	 * OAuth2ProtectedResourceMetadataFilter, which would publish RFC 9728 metadata at
+	 * {@code /.well-known/oauth-protected-resource} naming no authorization server and claiming certificate-bound
+	 * tokens this node does not check: nothing a client could use, and a wrong claim. That path is then like any other
+	 * no rule names: for authenticated callers only.
+	 */
+	private static SecurityFilterChain withoutFiltersOfNoUse(DefaultSecurityFilterChain chain) {
+		return new DefaultSecurityFilterChain(chain.getRequestMatcher(), chain.getFilters().stream()
+				.filter(filter -> !(filter instanceof WebAsyncManagerIntegrationFilter
+						|| filter instanceof OAuth2ProtectedResourceMetadataFilter))
+				.toList());
+	}
+
+	/**
+	 * Sessions, should anything ever create one, are tracked by cookie only: the container then never writes a
+	 * session id into a URL ({@code encodeURL}), which is what Spring Security's DisableEncodeUrlFilter would
+	 * otherwise ensure by wrapping every response.
+	 */
+	@Bean
+	ServletContextInitializer gatewaySessionTracking() {
+		return servletContext -> servletContext.setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));
+	}
+
 	/**
 	 * No observation per security filter, authentication and authorization: Spring Security would wrap each of the
 	 * chain's filters in one, which cost about a tenth of the edge's CPU per request (bench/gateway.sh, profiled).
@@ -172,14 +231,10 @@ class SecurityConfiguration {
 		return SecurityObservationSettings.noObservations();
 	}
 
+	/** The URL checks of Spring Security's strict firewall ({@link PlainUrlFirewall}); refusals as problems. */
 	@Bean
 	WebSecurityCustomizer gatewayFirewall() {
-		StrictHttpFirewall firewall = new StrictHttpFirewall();
-		firewall.setAllowedHeaderNames(name -> true);
-		firewall.setAllowedHeaderValues(value -> true);
-		firewall.setAllowedParameterNames(name -> true);
-		firewall.setAllowedParameterValues(value -> true);
-		return web -> web.httpFirewall(firewall).requestRejectedHandler(new SecurityProblems());
+		return web -> web.httpFirewall(new PlainUrlFirewall()).requestRejectedHandler(new SecurityProblems());
 	}
 
 	private static DaoAuthenticationProvider operators(List<GatewaySecurityProperties.Operator> operators) {

@@ -10,6 +10,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -70,7 +71,7 @@ final class VerifiedTokens implements JwtDecoder {
 			return kept;
 		}
 		Jwt jwt = verifier.decode(token); // throws for any token that does not verify: nothing is kept then
-		Verified fresh = new Verified(jwt, List.copyOf(authorities.apply(jwt)));
+		Verified fresh = new Verified(jwt, List.copyOf(authorities.apply(jwt)), jwt.getSubject());
 		if (now.isBefore(expiry(jwt))) {
 			verified.put(token, fresh);
 		}
@@ -80,8 +81,11 @@ final class VerifiedTokens implements JwtDecoder {
 		return fresh;
 	}
 
-	/** A verified token and the authorities it grants; both immutable, so one is shared by the token's requests. */
-	record Verified(Jwt jwt, List<GrantedAuthority> authorities) {
+	/**
+	 * A verified token, the authorities it grants and its subject (read once: each claim read goes through a
+	 * conversion service); all immutable, so one is shared by the token's requests.
+	 */
+	record Verified(Jwt jwt, List<GrantedAuthority> authorities, @Nullable String subject) {
 	}
 
 	/** The verifier refuses tokens without {@code exp}; a token that had none anyway is treated as expired. */

@@ -10,9 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -36,11 +40,22 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.oauth2.server.resource.web.OAuth2ProtectedResourceMetadataFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.context.request.async.WebAsyncManagerIntegrationFilter;
+import org.springframework.security.web.savedrequest.RequestCacheAwareFilter;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
+import org.springframework.security.web.session.SessionManagementFilter;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.filter.CorsFilter;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -228,6 +243,79 @@ class LocalNodeSecurityTests {
 	}
 
 	@Test
+	void everyAnswerCarriesTheHeadersAnApiNeedsAndNoLegacyOnes() throws Exception {
+		List<HttpResponse<String>> answers = List.of(
+				send(get("/actuator/health")),
+				send(TestCallers.asUser(get("/test/identity"))),
+				send(TestCallers.asUser(post("/api/Nope/Nothing", "{}"))),
+				send(TestCallers.asUser(get("/nowhere"))),
+				send(get("/registry/services")),
+				send(TestCallers.asUser(get("/registry/services"))),
+				send(get("/registry/services").header("X-API-Key", "ck_guessed")));
+
+		assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(200, 200, 404, 404, 401, 403, 401);
+		for (HttpResponse<String> answer : answers) {
+			assertThat(answer.headers().allValues("Cache-Control")).as("%s", answer).containsExactly("no-store");
+			assertThat(answer.headers().allValues("X-Content-Type-Options")).as("%s", answer).containsExactly("nosniff");
+			assertThat(answer.headers().allValues("X-Frame-Options")).as("%s", answer).containsExactly("DENY");
+			assertThat(answer.headers().map()).as("%s", answer)
+					.doesNotContainKeys("pragma", "expires", "x-xss-protection", "strict-transport-security");
+		}
+	}
+
+	@Test
+	void aHandlersOwnCacheControlIsKept() throws Exception {
+		HttpResponse<String> response = send(TestCallers.asUser(get("/test/cacheable")));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(response.headers().allValues("Cache-Control")).containsExactly("max-age=60");
+		HttpResponse<String> expiring = send(TestCallers.asUser(get("/test/expiring")));
+		assertThat(expiring.headers().firstValue("Expires")).isPresent();
+		assertThat(expiring.headers().allValues("Cache-Control")).isEmpty();
+	}
+
+	@Test
+	void noRequestEverCreatesASession(@Autowired SessionCounter sessions) throws Exception {
+		long before = sessions.created.get();
+		List<HttpResponse<String>> answers = List.of(
+				send(TestCallers.asUser(get("/test/identity"))),
+				send(get("/test/identity")
+						.header("Authorization", TestCallers.basic(TestCallers.OPERATOR, TestCallers.OPERATOR_PASSWORD))),
+				send(get("/test/identity").header("X-API-Key", TestCallers.SERVICE_API_KEY)),
+				send(get("/registry/services")),
+				send(TestCallers.asUser(get("/registry/services"))),
+				send(TestCallers.asUser(post("/act", "{\"role\":\"security-test\",\"cmd\":\"whoami\"}"))));
+
+		assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(200, 200, 200, 401, 403, 200);
+		assertThat(answers).allSatisfy(answer -> assertThat(answer.headers().firstValue("Set-Cookie")).isEmpty());
+		assertThat(sessions.created.get()).isEqualTo(before);
+	}
+
+	@Test
+	void aSessionIdIsNeverWrittenIntoAUrl() throws Exception {
+		// Even where a handler makes a session, which nothing in Cleave does.
+		HttpResponse<String> response = send(TestCallers.asUser(get("/test/session-url")));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("/next");
+	}
+
+	@Test
+	void theChainHoldsNoFilterThatOnlyServesSessionsOrRepeatsCors(@Autowired SecurityFilterChain chain) {
+		assertThat(chain.getFilters()).extracting(Object::getClass).doesNotContainAnyElementsOf(List.of(
+				SessionManagementFilter.class, DisableEncodeUrlFilter.class, RequestCacheAwareFilter.class,
+				CorsFilter.class, CsrfFilter.class, LogoutFilter.class, WebAsyncManagerIntegrationFilter.class,
+				OAuth2ProtectedResourceMetadataFilter.class));
+	}
+
+	@Test
+	void publishesNoProtectedResourceMetadataThatWouldClaimWhatTheNodeDoesNotCheck() throws Exception {
+		HttpResponse<String> response = send(get("/.well-known/oauth-protected-resource"));
+
+		assertProblem(response, 401);
+	}
+
+	@Test
 	void bootCreatesNoDefaultUser(@Autowired ApplicationContext context) {
 		assertThat(context.getBeansOfType(UserDetailsService.class)).isEmpty();
 	}
@@ -261,6 +349,38 @@ class LocalNodeSecurityTests {
 		@GetMapping("/test/identity")
 		String identity(HttpServletRequest request) {
 			return ClientIdentity.of(request);
+		}
+
+		@GetMapping("/test/cacheable")
+		ResponseEntity<String> cacheable() {
+			return ResponseEntity.ok().cacheControl(CacheControl.maxAge(Duration.ofSeconds(60))).body("cacheable");
+		}
+
+		@GetMapping("/test/expiring")
+		ResponseEntity<String> expiring() {
+			return ResponseEntity.ok().header("Expires", "Thu, 01 Jan 2037 00:00:00 GMT").body("expiring");
+		}
+
+		@GetMapping("/test/session-url")
+		String sessionUrl(HttpServletRequest request, HttpServletResponse response) {
+			request.getSession(true);
+			return response.encodeURL("/next");
+		}
+
+		@Bean
+		SessionCounter sessionCounter() {
+			return new SessionCounter();
+		}
+	}
+
+	/** Counts the sessions the servlet container creates. */
+	static final class SessionCounter implements HttpSessionListener {
+
+		final AtomicLong created = new AtomicLong();
+
+		@Override
+		public void sessionCreated(HttpSessionEvent event) {
+			created.incrementAndGet();
 		}
 	}
 }
