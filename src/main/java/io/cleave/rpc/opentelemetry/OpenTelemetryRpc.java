@@ -58,7 +58,9 @@ public final class OpenTelemetryRpc {
 	 * on the calling thread; a call from another node, which arrives with no span current, continues the trace its
 	 * metadata carries ({@code traceparent}). The sampler decides once, when the span starts; an unsampled span
 	 * records nothing and gets no attributes, but its context is still current, so its children stay unsampled and
-	 * logs still name the trace. With {@link OpenTelemetry#noop()} (tracing off) it passes calls through untouched.
+	 * logs still name the trace. An in-process call made under an unsampled span gets no span of its own: it runs in
+	 * its caller's (logs there name the caller's span). With {@link OpenTelemetry#noop()} (tracing off) it passes calls
+	 * through untouched.
 	 * <p>
 	 * It speaks OpenTelemetry's API rather than Micrometer Tracing's: same tracer and context (Boot's bridge shares
 	 * them, so Micrometer spans and these nest either way), but making a span current through Micrometer's bridge cost
@@ -72,6 +74,12 @@ public final class OpenTelemetryRpc {
 			Attributes attributes = Attributes.of(RPC_SYSTEM, "cleave", RPC_SERVICE, method.service(), RPC_METHOD,
 					method.name());
 			return (request, context) -> {
+				if (!Span.current().isRecording() && Span.current().getSpanContext().isValid()) {
+					// In process, under a span the sampler dropped: Boot's parent-based sampler would drop a child too,
+					// and it would record nothing. The caller's context, current already, names the trace in the
+					// service's logs and goes on with its calls. Saves about 1 µs per call (bench/gateway.sh, JFR).
+					return next.call(request, context);
+				}
 				Context parent = parent(propagator, context);
 				Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER).setParent(parent).startSpan();
 				boolean recording = span.isRecording();

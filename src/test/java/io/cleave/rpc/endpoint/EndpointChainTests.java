@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.cleave.testing.KeptSpans;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -273,6 +274,27 @@ class EndpointChainTests {
 
 		assertThat(spans).isEmpty();
 		assertThat(seen[0]).as("log correlation still has a trace id").hasSize(32).isNotEqualTo("0".repeat(32));
+	}
+
+	@Test
+	void anInProcessCallUnderAnUnsampledSpanRunsInItsCallersContext() {
+		openTelemetry = unsampled;
+		Span caller = unsampled.getTracer("caller").spanBuilder("http post").startSpan();
+		SpanContext[] seen = new SpanContext[1];
+		behaviour = request -> {
+			seen[0] = Span.current().getSpanContext();
+			return answer(request);
+		};
+
+		try (Scope scope = caller.makeCurrent()) {
+			transport(10).invoke(ping, new Ping("hi"), context(Duration.ofSeconds(5)));
+		}
+		finally {
+			caller.end();
+		}
+
+		assertThat(spans).isEmpty();
+		assertThat(seen[0]).isEqualTo(caller.getSpanContext());
 	}
 
 	@Test
