@@ -58,6 +58,16 @@ class RequestMetricsTests extends OneNodeOverHttp {
 	}
 
 	@Test
+	void exposesTheConnectionPoolsGaugesButNotItsTimersOfEachBorrow() throws Exception {
+		postAsUser("/api/DB/Query", "{\"key\":\"pool\"}");
+		String metrics = getAsOperator("/actuator/prometheus").body();
+
+		assertThat(metrics).contains("hikaricp_connections_active{", "hikaricp_connections_pending{",
+				"hikaricp_connections_timeout_total{");
+		assertThat(metrics).doesNotContain("hikaricp_connections_acquire_seconds", "hikaricp_connections_usage_seconds");
+	}
+
+	@Test
 	void countsLogEventsByLevelWithoutATurboFilterOnEveryLevelCheck() throws Exception {
 		String metrics = getAsOperator("/actuator/prometheus").body();
 
