@@ -21,12 +21,14 @@ import io.cleave.rpc.wiring.RpcServiceScanner.ServiceTypes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.validation.Validator;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -62,6 +64,16 @@ class RpcWiring {
 		return new RpcClients(catalog, new InProcessRpcTransport(endpoints), remote::getIfUnique,
 				properties.defaultDeadline(), cleave.node().name(),
 				tracing.getIfAvailable(RpcTracing::none).outgoingMetadata());
+	}
+
+	/**
+	 * The node's JSON buffers recycled through Jackson's bounded pool (a lock-guarded array queue) instead of its
+	 * default concurrent deque, whose take cost every JSON read of a gateway call about 0.7 µs under load
+	 * (bench/gateway.sh, JFR). Boot's customizer hook, so it applies to the node's one JSON mapper.
+	 */
+	@Bean
+	JsonFactoryBuilderCustomizer boundedJsonBufferPool() {
+		return factory -> factory.recyclerPool(JsonRecyclerPools.sharedBoundedPool());
 	}
 
 	@Bean
