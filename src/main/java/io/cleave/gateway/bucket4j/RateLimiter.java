@@ -6,11 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -41,7 +39,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * A plain filter, registered for the request dispatch only ({@link RateLimitConfiguration}), which is what a
  * once-per-request filter amounts to without its bookkeeping (three request attribute operations per request).
  */
-final class RateLimiter implements Filter {
+final class RateLimiter extends HttpFilter {
 
 	static final String REMAINING = "X-RateLimit-Remaining";
 
@@ -79,10 +77,8 @@ final class RateLimiter implements Filter {
 	}
 
 	@Override
-	public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
+	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		HttpServletRequest request = (HttpServletRequest) servletRequest;
-		HttpServletResponse response = (HttpServletResponse) servletResponse;
 		Rule rule = ruleFor(request);
 		if (rule == null || rule.requests() == 0) {
 			chain.doFilter(request, response);

@@ -76,12 +76,17 @@ final class PlainUrlFirewall implements HttpFirewall {
 				}
 				segmentStart = i + 1;
 			}
-			else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-					|| c == '_' || c == '~')) {
+			else if (!isUnreserved(c)) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	/** Whether {@code c} is one of RFC 3986's unreserved characters, {@code A-Z a-z 0-9 - . _ ~}. */
+	static boolean isUnreserved(char c) {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+				|| c == '~';
 	}
 
 	/** What the strict firewall's wrapper would be with every header and parameter allowed: the request itself. */

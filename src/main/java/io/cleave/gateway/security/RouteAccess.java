@@ -173,9 +173,7 @@ final class RouteAccess implements AuthorizationManager<RequestAuthorizationCont
 				return null;
 			}
 			for (int i = 0; i < segment.length(); i++) {
-				char c = segment.charAt(i);
-				if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-						|| c == '_' || c == '~')) {
+				if (!PlainUrlFirewall.isUnreserved(segment.charAt(i))) {
 					return null;
 				}
 			}

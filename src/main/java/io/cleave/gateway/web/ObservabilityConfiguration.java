@@ -2,8 +2,6 @@ package io.cleave.gateway.web;
 
 import io.cleave.rpc.RpcMethods;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.tracing.Tracer;
-import io.opentelemetry.api.OpenTelemetry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
@@ -19,18 +17,14 @@ class ObservabilityConfiguration {
 
 	/**
 	 * Outermost of the node's filters: it times, traces and logs what every other filter (security, limits) answered.
-	 * Spans go to Boot's OpenTelemetry unless tracing is off ({@code management.tracing.enabled=false} leaves
-	 * Micrometer's no-op tracer); the timer's name is Boot's {@code management.observations.http.server.requests.name}.
+	 * Spans come from the tracing adapter ({@code gateway.opentelemetry}), none without it; the timer's name is Boot's
+	 * {@code management.observations.http.server.requests.name}.
 	 * Typed as Spring's observation filter, which it replaces, so that Boot registers none of its own.
 	 */
 	@Bean
 	FilterRegistrationBean<ServerHttpObservationFilter> gatewayRequestObservation(MeterRegistry meters,
-			ObservationProperties observations, ObjectProvider<Tracer> tracer,
-			ObjectProvider<OpenTelemetry> openTelemetry, RpcMethods rpc) {
-		Tracer micrometer = tracer.getIfAvailable();
-		OpenTelemetry sdk = openTelemetry.getIfAvailable();
-		RequestSpans spans = micrometer == null || micrometer == Tracer.NOOP || sdk == null ? RequestSpans.none()
-				: RequestSpans.of(sdk);
+			ObservationProperties observations, ObjectProvider<RequestSpans> tracing, RpcMethods rpc) {
+		RequestSpans spans = tracing.getIfAvailable(RequestSpans::none);
 		RequestTimers timers = new RequestTimers(meters, observations.getHttp().getServer().getRequests().getName(),
 				new GatewayRoutes(rpc));
 		FilterRegistrationBean<ServerHttpObservationFilter> registration = new FilterRegistrationBean<>(

@@ -1,6 +1,7 @@
 package io.cleave.gateway.web;
 
 import java.io.IOException;
+import java.util.Locale;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -15,11 +16,13 @@ import io.micrometer.observation.ObservationRegistry;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.filter.ServerHttpObservationFilter;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * The node's observation of every HTTP request, outermost of its filters, so that it sees what every other filter
  * (authentication, limits) answered: the request's server span ({@link RequestSpans}, continuing an incoming W3C
- * {@code traceparent}; current while the chain runs, so that logs, RPC calls, messages and proxied calls join the
+ * {@code traceparent}; named {@code http <method> <route template>}, tagged like the timer plus {@code http.url};
+ * current while the chain runs, so that logs, RPC calls, messages and proxied calls join the
  * trace), its {@code http.server.requests} timer ({@link RequestTimers}: Boot's tags plus the gateway's route, RPC
  * service and method) and its {@link AccessLog} line — route, status and duration worked out once for all three.
  * <p>
@@ -50,7 +53,7 @@ final class RequestObservation extends ServerHttpObservationFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		long start = System.nanoTime();
-		RequestSpans.Current span = spans.start(request);
+		RequestSpans.Current span = spans.start(request, "http " + request.getMethod().toLowerCase(Locale.ROOT));
 		Throwable failure = null;
 		try {
 			chain.doFilter(request, response);
@@ -79,8 +82,17 @@ final class RequestObservation extends ServerHttpObservationFilter {
 		int status = response.getStatus();
 		RequestTimers.Tags tags = timers.tags(request, status, error);
 		timers.record(tags, nanos);
-		span.end(request, tags, error);
-		AccessLog.write(request, status, nanos, span.traceId(request));
+		if (span.recording()) {
+			if (request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern) {
+				span.rename("http " + request.getMethod().toLowerCase(Locale.ROOT) + " " + pattern);
+			}
+			tags.forEach(span::tag);
+			span.tag("http.url", request.getRequestURI());
+		}
+		span.end(error);
+		String trace = span.traceId();
+		AccessLog.write(request, status, nanos,
+				trace != null ? trace : AccessLog.traceIdOf(request.getHeader("traceparent")));
 	}
 
 	/** Finishes a request that went async once it completes: its status is known only then. */

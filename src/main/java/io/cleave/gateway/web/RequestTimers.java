@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -61,16 +62,9 @@ final class RequestTimers {
 	}
 
 	private Timer register(Tags tags) {
-		return Timer.builder(this.name)
-				.tag("exception", tags.exception())
-				.tag("method", tags.method())
-				.tag("outcome", tags.outcome())
-				.tag("status", Integer.toString(tags.status()))
-				.tag("uri", tags.uri())
-				.tag("gateway.route", tags.route())
-				.tag("rpc.service", tags.rpcService())
-				.tag("rpc.method", tags.rpcMethod())
-				.register(this.registry);
+		Timer.Builder timer = Timer.builder(this.name);
+		tags.forEach(timer::tag);
+		return timer.register(this.registry);
 	}
 
 	private static String exception(@Nullable Throwable error) {
@@ -95,9 +89,21 @@ final class RequestTimers {
 		return status == HttpStatus.NOT_FOUND.value() ? "NOT_FOUND" : "UNKNOWN";
 	}
 
-	/** A request's tags; {@code status} as the number, the key of its timer. */
+	/** A request's tags, those of its timer and its span; {@code status} as the number, the key of its timer. */
 	record Tags(String exception, String method, int status, String uri, String route, String rpcService,
 			String rpcMethod) {
+
+		/** Each tag's name and value. */
+		void forEach(BiConsumer<String, String> tag) {
+			tag.accept("exception", this.exception);
+			tag.accept("method", this.method);
+			tag.accept("outcome", outcome());
+			tag.accept("status", Integer.toString(this.status));
+			tag.accept("uri", this.uri);
+			tag.accept("gateway.route", this.route);
+			tag.accept("rpc.service", this.rpcService);
+			tag.accept("rpc.method", this.rpcMethod);
+		}
 
 		/** {@code SUCCESS} for 2xx, else a known status's series ({@code CLIENT_ERROR}, …), else {@code UNKNOWN}. */
 		String outcome() {

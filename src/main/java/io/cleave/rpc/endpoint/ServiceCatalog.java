@@ -1,17 +1,13 @@
 package io.cleave.rpc.endpoint;
 
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.cleave.status.Status;
 import io.cleave.status.StatusException;
-
-import org.jspecify.annotations.Nullable;
 
 /**
  * Every RPC service this application declares, whether or not this node hosts it, and which ones it hosts
@@ -25,9 +21,9 @@ public final class ServiceCatalog {
 
 	// Lookups by name run on every call by name (the gateway's /api/{service}/{method} looks a method up twice): maps
 	// built once instead of a stream over the list per lookup (bench/gateway.sh, profiled: ~0.5 µs a request).
-	private final Names<ServiceDescriptor> byName;
+	private final RpcNames.Index<ServiceDescriptor> byName;
 
-	private final Map<ServiceDescriptor, Names<MethodDescriptor>> methodsByName = new IdentityHashMap<>();
+	private final Map<ServiceDescriptor, RpcNames.Index<MethodDescriptor>> methodsByName = new IdentityHashMap<>();
 
 	private final Map<MethodDescriptor, ServiceDescriptor> serviceOf = new IdentityHashMap<>();
 
@@ -38,9 +34,9 @@ public final class ServiceCatalog {
 	public ServiceCatalog(List<ServiceDescriptor> services, Predicate<String> hostedModule) {
 		this.services = List.copyOf(services);
 		this.hostedModule = hostedModule;
-		this.byName = new Names<>(this.services, ServiceDescriptor::name);
+		this.byName = new RpcNames.Index<>(this.services, ServiceDescriptor::name);
 		for (ServiceDescriptor service : this.services) {
-			methodsByName.put(service, new Names<>(service.methods(), MethodDescriptor::name));
+			methodsByName.put(service, new RpcNames.Index<>(service.methods(), MethodDescriptor::name));
 			service.methods().forEach(method -> serviceOf.put(method, service));
 		}
 	}
@@ -105,33 +101,5 @@ public final class ServiceCatalog {
 					+ "'; methods: " + found.methods().stream().map(MethodDescriptor::name).toList());
 		}
 		return named;
-	}
-
-	/**
-	 * Items by name, matched as {@link RpcNames#matches} does: of the items whose name is the requested one or that
-	 * one capitalised, the first in the list's order (what a search of the list would find).
-	 */
-	private static final class Names<T> {
-
-		private final Map<String, Integer> positions = new HashMap<>();
-
-		private final List<T> items;
-
-		Names(List<T> items, Function<T, String> name) {
-			this.items = items;
-			for (int i = items.size() - 1; i >= 0; i--) {
-				positions.put(name.apply(items.get(i)), i);
-			}
-		}
-
-		@Nullable T find(String requested) {
-			Integer exact = positions.get(requested);
-			String capitalised = RpcNames.capitalize(requested);
-			Integer other = capitalised == requested ? null : positions.get(capitalised); // the same name: looked up
-			if (exact == null && other == null) {
-				return null;
-			}
-			return items.get(exact == null ? other : other == null ? exact : Math.min(exact, other));
-		}
 	}
 }
