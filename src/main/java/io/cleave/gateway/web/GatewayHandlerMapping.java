@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.handler.AbstractHandlerMapping;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
@@ -49,6 +50,51 @@ final class GatewayHandlerMapping extends AbstractHandlerMapping {
 
 	@Override
 	protected @Nullable Object getHandlerInternal(HttpServletRequest request) {
+		Route route = route(request);
+		HandlerMethod handler = route == null ? null : handler(route.rpc());
+		if (handler == null) {
+			return null;
+		}
+		request.setAttribute(HandlerMapping.PATH_WITHIN_HANDLER_MAPPING_ATTRIBUTE, route.path());
+		request.setAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE, handler);
+		request.setAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE, route.template());
+		request.setAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE, route.variables());
+		request.setAttribute(HandlerMapping.PRODUCIBLE_MEDIA_TYPES_ATTRIBUTE, JSON);
+		return handler;
+	}
+
+	/**
+	 * The RPC controller's handler when this mapping would hand it out for the request, with the two attributes the
+	 * gateway reads (route template, path variables) set; {@code null} for every other request, including a request
+	 * of the {@code /act} route. For {@link GatewayDispatcherServlet}, which asks only while this mapping comes first
+	 * and runs no interceptors: the other attributes are Spring MVC's own, for its argument resolvers and return value
+	 * handlers, which the call does not go through.
+	 */
+	@Nullable HandlerMethod rpcCall(HttpServletRequest request) {
+		Route route = route(request);
+		HandlerMethod handler = route == null || !route.rpc() ? null : handler(true);
+		if (handler != null) {
+			request.setAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE, route.template());
+			request.setAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE, route.variables());
+		}
+		return handler;
+	}
+
+	/** Whether a request this mapping hands out runs no {@code HandlerInterceptor} (none is mapped in the node). */
+	boolean runsNoInterceptors() {
+		HandlerInterceptor[] interceptors = getAdaptedInterceptors();
+		return (interceptors == null || interceptors.length == 0) && getCorsConfigurationSource() == null;
+	}
+
+	/** A request of one of the two routes: the path within the application, its template and variables. */
+	private record Route(String path, String template, Map<String, String> variables) {
+
+		boolean rpc() {
+			return template.equals(GatewayRoutes.RPC_ROUTE);
+		}
+	}
+
+	private static @Nullable Route route(HttpServletRequest request) {
 		if (!"POST".equals(request.getMethod()) || !acceptsJson(request.getHeader("Accept"))) {
 			return null;
 		}
@@ -61,8 +107,7 @@ final class GatewayHandlerMapping extends AbstractHandlerMapping {
 			path = path.substring(contextPath.length());
 		}
 		if (path.equals(GatewayRoutes.ACT_ROUTE)) {
-			HandlerMethod handler = handler(false);
-			return handler == null ? null : matched(request, path, GatewayRoutes.ACT_ROUTE, Map.of(), handler);
+			return new Route(path, GatewayRoutes.ACT_ROUTE, Map.of());
 		}
 		if (!path.startsWith(API) || !plain(path)) {
 			return null;
@@ -71,19 +116,8 @@ final class GatewayHandlerMapping extends AbstractHandlerMapping {
 		if (slash <= API.length() || slash == path.length() - 1 || path.indexOf('/', slash + 1) >= 0) {
 			return null;
 		}
-		HandlerMethod handler = handler(true);
-		return handler == null ? null : matched(request, path, GatewayRoutes.RPC_ROUTE,
-				Map.of("service", path.substring(API.length(), slash), "method", path.substring(slash + 1)), handler);
-	}
-
-	private static Object matched(HttpServletRequest request, String path, String template,
-			Map<String, String> variables, HandlerMethod handler) {
-		request.setAttribute(HandlerMapping.PATH_WITHIN_HANDLER_MAPPING_ATTRIBUTE, path);
-		request.setAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE, handler);
-		request.setAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE, template);
-		request.setAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE, variables);
-		request.setAttribute(HandlerMapping.PRODUCIBLE_MEDIA_TYPES_ATTRIBUTE, JSON);
-		return handler;
+		return new Route(path, GatewayRoutes.RPC_ROUTE,
+				Map.of("service", path.substring(API.length(), slash), "method", path.substring(slash + 1)));
 	}
 
 	// Percent-encoding and path parameters (;) are left to the generic lookup, which decodes and strips them.

@@ -11,6 +11,8 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
@@ -54,6 +56,21 @@ class GatewayWebConfiguration {
 			mapping.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		}
 		return mapping;
+	}
+
+	/**
+	 * Spring MVC's dispatcher servlet, answering plain RPC calls itself; Boot backs off its own for a bean of this
+	 * name, so the settings Boot would apply are applied here.
+	 */
+	@Bean(name = DispatcherServletAutoConfiguration.DEFAULT_DISPATCHER_SERVLET_BEAN_NAME)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	GatewayDispatcherServlet dispatcherServlet(WebMvcProperties mvc) {
+		GatewayDispatcherServlet dispatcher = new GatewayDispatcherServlet();
+		dispatcher.setDispatchOptionsRequest(mvc.isDispatchOptionsRequest());
+		dispatcher.setDispatchTraceRequest(mvc.isDispatchTraceRequest());
+		dispatcher.setPublishEvents(mvc.isPublishRequestHandledEvents());
+		dispatcher.setEnableLoggingRequestDetails(mvc.isLogRequestDetails());
+		return dispatcher;
 	}
 
 	static final String ACTUATOR_BASE_PATH = "management.endpoints.web.base-path";

@@ -10,6 +10,8 @@ import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.function.support.RouterFunctionMapping;
@@ -77,6 +79,63 @@ class GatewayHandlerMappingTests extends OneNodeOverHttp {
 		assertThat(send(authorized("/api/D%42/Update")).statusCode()).as("encoded").isEqualTo(200);
 		assertThat(send(authorized("/api/DB/Update/")).statusCode()).as("trailing slash").isEqualTo(404);
 		assertThat(send(authorized("/api/DB")).statusCode()).as("no method").isEqualTo(404);
+	}
+
+	@Test
+	void plainRpcCallsAreAnsweredWithoutSpringMvcsDispatchAndOthersAreDispatched() throws Exception {
+		assertThat(dispatcher).isInstanceOf(GatewayDispatcherServlet.class);
+		assertThat(((GatewayDispatcherServlet) dispatcher).answersRpcCallsItself()).isTrue();
+		postAsUser("/api/DB/Update", "{\"key\":\"dispatch\",\"value\":\"v\"}");
+
+		MockHttpServletResponse plain = new MockHttpServletResponse();
+		MockHttpServletRequest plainCall = call("/api/DB/Query", "{\"key\":\"dispatch\"}");
+		dispatcher.service(plainCall, plain);
+		MockHttpServletResponse encoded = new MockHttpServletResponse();
+		MockHttpServletRequest encodedCall = call("/api/D%42/Query", "{\"key\":\"dispatch\"}");
+		dispatcher.service(encodedCall, encoded);
+
+		assertThat(plain.getStatus()).isEqualTo(200);
+		assertThat(plain.getContentAsString()).isEqualTo("{\"value\":\"v\"}");
+		assertThat(plainCall.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)).isEqualTo("/api/{service}/{method}");
+		assertThat(plainCall.getAttribute(DispatcherServlet.WEB_APPLICATION_CONTEXT_ATTRIBUTE))
+				.as("Spring MVC's dispatch did not run").isNull();
+		assertThat(encoded.getStatus()).isEqualTo(200);
+		assertThat(encoded.getContentAsString()).isEqualTo("{\"value\":\"v\"}");
+		assertThat(encodedCall.getAttribute(DispatcherServlet.WEB_APPLICATION_CONTEXT_ATTRIBUTE))
+				.as("dispatched by Spring MVC").isNotNull();
+	}
+
+	@Test
+	void aFailedCallAnsweredWithoutSpringMvcsDispatchIsTheSameProblem() throws Exception {
+		MockHttpServletResponse missing = new MockHttpServletResponse();
+		dispatcher.service(call("/api/DB/Query", "{\"key\":\"dispatch-missing\"}"), missing);
+		MockHttpServletResponse invalid = new MockHttpServletResponse();
+		dispatcher.service(call("/api/DB/Query", "{\"key\":\"\"}"), invalid);
+		MockHttpServletResponse malformed = new MockHttpServletResponse();
+		dispatcher.service(call("/api/DB/Query", "{\"key\":"), malformed);
+		// The same call with an Accept header the gateway's mapping leaves to Spring MVC's dispatch.
+		MockHttpServletRequest dispatchedCall = call("/api/DB/Query", "{\"key\":\"dispatch-missing\"}");
+		dispatchedCall.addHeader("Accept", "application/json, application/problem+json");
+		MockHttpServletResponse dispatched = new MockHttpServletResponse();
+		dispatcher.service(dispatchedCall, dispatched);
+
+		assertThat(missing.getStatus()).isEqualTo(404);
+		assertThat(missing.getContentType()).isEqualTo("application/problem+json");
+		assertThat(dispatchedCall.getAttribute(DispatcherServlet.WEB_APPLICATION_CONTEXT_ATTRIBUTE)).isNotNull();
+		assertThat(missing.getContentAsString()).as("as Spring MVC's dispatch answers it")
+				.isEqualTo(dispatched.getContentAsString());
+		assertThat(missing.getContentType()).isEqualTo(dispatched.getContentType());
+		assertThat(invalid.getStatus()).isEqualTo(400);
+		assertThat(invalid.getContentAsString()).contains("\"violations\"").contains("key");
+		assertThat(malformed.getStatus()).isEqualTo(400);
+		assertThat(malformed.getContentType()).isEqualTo("application/problem+json");
+	}
+
+	private static MockHttpServletRequest call(String path, String body) {
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", path);
+		request.setContentType("application/json");
+		request.setContent(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		return request;
 	}
 
 	private HttpRequest.Builder authorized(String path) {
