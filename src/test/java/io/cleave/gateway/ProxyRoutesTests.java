@@ -14,6 +14,9 @@ import io.cleave.gateway.Upstream.Behaviour;
 import io.cleave.registry.ServiceInstance;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.cloud.gateway.server.mvc.filter.WeightCalculatorFilter;
+import org.springframework.web.context.WebApplicationContext;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,6 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
 class ProxyRoutesTests extends GatewayEdgeNode {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Test
+	void drawsWeightGroupsForTheRoutes(@Autowired WebApplicationContext context) {
+		assertThat(context.getServletContext()).isNotNull();
+		assertThat(context.getServletContext().getFilterRegistrations().values())
+				.anySatisfy(filter -> assertThat(filter.getClassName()).isEqualTo(WeightCalculatorFilter.class.getName()));
+	}
 
 	@Test
 	void reachesAnInstanceWithThePrefixStripped() throws Exception {

@@ -34,6 +34,9 @@ final class RequestBodyLimit extends HttpFilter {
 
 	private final List<Route> routes;
 
+	/** The smallest of all limits: a body declared no larger passes every route's, whichever route it is for. */
+	private final long smallestLimit;
+
 	/**
 	 * @param moduleLimits limits a module sets for its own routes (the registry's, sized like etcd's), applied unless
 	 * {@code cleave.gateway.body-limits} names those routes first
@@ -46,6 +49,7 @@ final class RequestBodyLimit extends HttpFilter {
 				moduleLimits.stream().map(limit -> new Route(PathPatternParser.defaultInstance.parse(limit.path()),
 						limit.bytes(), limit.setting())))
 				.toList();
+		this.smallestLimit = routes.stream().mapToLong(Route::bytes).reduce(defaultLimit, Math::min);
 	}
 
 	/**
@@ -61,8 +65,14 @@ final class RequestBodyLimit extends HttpFilter {
 	@Override
 	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		Limit limit = limitOf(request);
 		long declared = request.getContentLengthLong();
+		if (declared >= 0 && declared <= smallestLimit) {
+			// Tomcat ends the body at its declared length: no route's limit to look up, no stream to bound (the path
+			// parsed and matched against every route's pattern cost 2% of the edge's CPU per request).
+			chain.doFilter(request, response);
+			return;
+		}
+		Limit limit = limitOf(request);
 		if (declared > limit.bytes()) {
 			// Tomcat closes the connection rather than swallow a large unread body, so the client stops sending.
 			Problems.write(response, 413, limit.exceeded());

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpRequest;
 import java.util.List;
 
+import jakarta.servlet.ServletContext;
+
 import io.cleave.testing.OneNodeOverHttp;
 import io.cleave.testing.TestCallers;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.cloud.gateway.server.mvc.filter.WeightCalculatorFilter;
+import org.springframework.context.ApplicationContext;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -39,6 +43,19 @@ class GatewayHandlerMappingTests extends OneNodeOverHttp {
 		assertThat(gateway).isLessThan(generic);
 		assertThat(gateway).as("ahead of the actuator's endpoints too").isZero();
 	}
+
+	@Test
+	void drawsNoWeightGroupsWithoutProxyRoutes() {
+		assertThat(context.getBeansOfType(WeightCalculatorFilter.class)).as("the bean stays").hasSize(1);
+		assertThat(servletContext.getFilterRegistrations().values())
+				.noneSatisfy(filter -> assertThat(filter.getClassName()).isEqualTo(WeightCalculatorFilter.class.getName()));
+	}
+
+	@Autowired
+	ServletContext servletContext;
+
+	@Autowired
+	ApplicationContext context;
 
 	@Test
 	void goesAheadOfTheActuatorOnlyWhenItsBasePathCannotHoldTheRoutes() {

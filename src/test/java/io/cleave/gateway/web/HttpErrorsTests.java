@@ -198,6 +198,14 @@ class HttpErrorsTests {
 		assertThat(declared.path("detail").asString())
 				.isEqualTo("the request body exceeds 64 bytes (cleave.gateway.body-limits[/act])");
 		assertThat(chunked.path("detail").asString()).isEqualTo(declared.path("detail").asString());
+		// The same size elsewhere is under that route's limit (the default), declared or chunked; so is a body under
+		// every limit on the limited route itself.
+		String update = "{\"key\":\"own-limit\",\"value\":\"" + "x".repeat(100) + "\"}";
+		assertThat(send("POST", "/api/DB/Update", "application/json", update).status()).isEqualTo(200);
+		assertThat(RawHttp.exchange(port, "POST /api/DB/Update HTTP/1.1\r\nHost: localhost\r\n" + OPERATOR
+				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close",
+				chunked(update.getBytes(StandardCharsets.US_ASCII))).status()).isEqualTo(200);
+		assertThat(send("POST", "/act", "application/json", "{\"Pattern\":\"x\"}").status()).isNotEqualTo(413);
 	}
 
 	private RawHttp.Response get(String path) throws IOException {
