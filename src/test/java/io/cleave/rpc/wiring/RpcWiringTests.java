@@ -28,6 +28,8 @@ import io.cleave.testing.KeptSpans;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.exporter.SpanReporter;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
@@ -178,6 +181,21 @@ class RpcWiringTests {
 								assertThat(span.getParentSpanId()).isEqualTo(caller.context().spanId());
 							}));
 				});
+	}
+
+	@Test
+	void bootsBatchSpanProcessorIsLeftOutWhileItHasNowhereToSendSpans() {
+		ApplicationContextRunner tracing = runner.withConfiguration(AutoConfigurations.of(
+				OpenTelemetrySdkAutoConfiguration.class, MicrometerTracingAutoConfiguration.class,
+				OpenTelemetryTracingAutoConfiguration.class)).withUserConfiguration(SleeperService.class);
+		tracing.run(context -> {
+			assertThat(context).hasBean("otelSpanProcessor");
+			assertThat(context.getBean(SpanProcessors.class).list()).isEmpty();
+		});
+		tracing.withBean(SpanExporter.class, KeptSpans::new).run(context -> assertThat(
+				context.getBean(SpanProcessors.class).list()).containsExactly(context.getBean("otelSpanProcessor", SpanProcessor.class)));
+		tracing.withBean(SpanReporter.class, () -> span -> { }).run(context -> assertThat(
+				context.getBean(SpanProcessors.class).list()).containsExactly(context.getBean("otelSpanProcessor", SpanProcessor.class)));
 	}
 
 	@Test
