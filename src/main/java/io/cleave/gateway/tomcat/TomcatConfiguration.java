@@ -6,8 +6,6 @@ import org.apache.catalina.startup.Tomcat;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,12 +17,6 @@ class TomcatConfiguration {
 	@Bean
 	TomcatProblems tomcatProblems() {
 		return new TomcatProblems();
-	}
-
-	/** Response headers encoded faster than Tomcat encodes them ({@link HeaderBytes}), around every host. */
-	@Bean
-	WebServerFactoryCustomizer<TomcatServletWebServerFactory> headerBytes() {
-		return factory -> factory.addEngineValves(new HeaderBytes());
 	}
 
 	/**

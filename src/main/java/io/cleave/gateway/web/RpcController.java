@@ -59,12 +59,7 @@ class RpcController {
 		byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
 		reply.setStatus(HttpServletResponse.SC_OK);
 		reply.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		// A reply that fits the response buffer stays there until the request is done, and Tomcat gives it its
-		// Content-Length then: the headers are written after every filter had its say, and encoded by HeaderBytes.
-		// A larger one, which fills the buffer and so is sent while being written, says its length first.
-		if (bytes.length > reply.getBufferSize()) {
-			reply.setContentLength(bytes.length);
-		}
+		reply.setContentLength(bytes.length);
 		reply.getOutputStream().write(bytes);
 	}
 
