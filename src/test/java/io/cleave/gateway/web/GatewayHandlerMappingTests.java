@@ -3,10 +3,15 @@ package io.cleave.gateway.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import jakarta.servlet.ServletContext;
 
+import io.cleave.kv.DB;
 import io.cleave.testing.OneNodeOverHttp;
 import io.cleave.testing.TestCallers;
 
@@ -78,7 +83,24 @@ class GatewayHandlerMappingTests extends OneNodeOverHttp {
 
 		assertThat(reply.statusCode()).isEqualTo(200);
 		assertThat(reply.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThat(reply.headers().firstValue("Content-Length")).hasValue("13");
+		assertThat(reply.headers().firstValue("Date")).hasValueSatisfying(date -> assertThat(
+				Duration.between(ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant(),
+						Instant.now()).abs()).isLessThan(Duration.ofMinutes(1)));
+		assertThat(reply.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 		assertThat(reply.body()).isEqualTo("{\"value\":\"v\"}");
+	}
+
+	@Test
+	void answersAReplyLargerThanTheResponseBufferWithItsLength(@Autowired DB db) throws Exception {
+		String value = "v".repeat(20_000);
+		db.update(new DB.UpdateRequest("mapping-large", value));
+
+		var reply = postAsUser("/api/DB/Query", "{\"key\":\"mapping-large\"}");
+
+		assertThat(reply.statusCode()).isEqualTo(200);
+		assertThat(reply.headers().firstValue("Content-Length")).hasValue(String.valueOf(value.length() + 12));
+		assertThat(reply.body()).isEqualTo("{\"value\":\"" + value + "\"}");
 	}
 
 	@Test
