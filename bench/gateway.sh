@@ -7,9 +7,10 @@
 # the ratio of the medians.
 #
 #   bench/gateway.sh                       # writes bench/results/gateway.md and prints it
-#   ROUNDS=5 DURATION=20 CONNECTIONS=32 OUT=/tmp/gw.md bench/gateway.sh
+#   ROUNDS=7 DURATION=20 CONNECTIONS=32 OUT=/tmp/gw.md bench/gateway.sh
 #
-# Environment: ROUNDS (3), DURATION (10 s per wrk run), WARMUP (20 s per server before its first round: the edge's
+# Environment: ROUNDS (5: with three, one slow round of either server could move the median, and the ratio by 0.03),
+# DURATION (10 s per wrk run), WARMUP (20 s per server before its first round: the edge's
 # longer path needs that long on 2 cores before the JIT has compiled it),
 # THREADS (wrk threads, 2), CONNECTIONS (wrk connections, 16), OUT (result file), JAVA_HOME.
 # Needs wrk (Debian: apt-get install wrk; installed here when run as root) and curl.
@@ -19,7 +20,7 @@ name=gateway-bench
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 out="${OUT:-$repo/bench/results/gateway.md}"
-rounds="${ROUNDS:-3}"
+rounds="${ROUNDS:-5}"
 duration="${DURATION:-10}"
 warmup="${WARMUP:-20}"
 threads="${THREADS:-2}"
