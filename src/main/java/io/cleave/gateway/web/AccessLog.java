@@ -47,9 +47,15 @@ final class AccessLog {
 				.addKeyValue("duration_ms", duration)
 				.addKeyValue("client", client)
 				.addKeyValue("trace_id", trace);
-		line.log("method={} route={} path={} status={} duration_ms={} client={} trace_id={}", request.getMethod(),
-				quoted(route == null ? NO_ROUTE : route), quoted(request.getRequestURI()), status, duration,
-				quoted(client), trace);
+		// The text built here rather than by SLF4J's formatter, which parses the pattern and boxes the status per line.
+		line.log(new StringBuilder(160).append("method=").append(request.getMethod())
+				.append(" route=").append(quoted(route == null ? NO_ROUTE : route))
+				.append(" path=").append(quoted(request.getRequestURI()))
+				.append(" status=").append(status)
+				.append(" duration_ms=").append(duration)
+				.append(" client=").append(quoted(client))
+				.append(" trace_id=").append(trace)
+				.toString());
 	}
 
 	/** Nanoseconds as milliseconds with three decimals ({@code 1.234}), without String.format's parsing per line. */

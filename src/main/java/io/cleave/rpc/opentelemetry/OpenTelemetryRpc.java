@@ -74,7 +74,8 @@ public final class OpenTelemetryRpc {
 			Attributes attributes = Attributes.of(RPC_SYSTEM, "cleave", RPC_SERVICE, method.service(), RPC_METHOD,
 					method.name());
 			return (request, context) -> {
-				if (!Span.current().isRecording() && Span.current().getSpanContext().isValid()) {
+				Span current = Span.current();
+				if (!current.isRecording() && current.getSpanContext().isValid()) {
 					// In process, under a span the sampler dropped: Boot's parent-based sampler would drop a child too,
 					// and it would record nothing. The caller's context, current already, names the trace in the
 					// service's logs and goes on with its calls. Saves about 1 µs per call (bench/gateway.sh, JFR).
