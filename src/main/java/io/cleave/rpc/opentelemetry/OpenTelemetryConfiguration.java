@@ -7,6 +7,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -39,13 +40,14 @@ public class OpenTelemetryConfiguration {
 	 * {@link SpanExporter} (none unless {@code management.opentelemetry.tracing.export.otlp.endpoint} or an exporter
 	 * bean says where) and no Micrometer {@link SpanReporter}. It would still queue every sampled span, turn it into
 	 * span data and hand it to an empty exporter on a thread of its own: 1% of the edge's CPU per request
-	 * (bench/gateway.sh, JFR). Spans are recorded all the same: trace ids reach logs, the access log and callees.
+	 * (bench/gateway.sh, JFR). Spans are recorded all the same: trace ids reach logs, the access log and callees. Boot's
+	 * processor is still made, and stays idle.
 	 */
 	@Bean
 	SpanProcessors spanProcessors(ObjectProvider<SpanProcessor> processors, ObjectProvider<SpanExporter> exporters,
 			ObjectProvider<SpanReporter> reporters, ListableBeanFactory beans) {
 		boolean exported = exporters.stream().findAny().isPresent() || reporters.stream().findAny().isPresent();
-		SpanProcessor idle = exported || !beans.containsBean(BOOTS_SPAN_PROCESSOR) ? null
+		@Nullable SpanProcessor idle = exported || !beans.containsBean(BOOTS_SPAN_PROCESSOR) ? null
 				: beans.getBean(BOOTS_SPAN_PROCESSOR, SpanProcessor.class);
 		return SpanProcessors.of(processors.orderedStream().filter(processor -> processor != idle).toList());
 	}
