@@ -40,16 +40,6 @@ test_classpath="$(bench_classpath)"
 log "packaging the jar (./mvnw -q package -DskipTests)"
 ./mvnw -B -q package -DskipTests >&2
 
-alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  die "no free port found"
-}
-
 work="$(mktemp -d "${TMPDIR:-/tmp}/cleave-gateway-bench.XXXXXX")"
 pids=()
 cleanup() {
@@ -67,34 +57,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-await_http() { # $1 = url, $2 = pid, $3 = log file
-  for _ in $(seq 1 1200); do
-    if curl -fsS --max-time 1 "$1" 2>/dev/null | grep -q '"status":"UP"'; then return 0; fi
-    alive "$2" || { tail -n 30 "$3" >&2; die "the server exited before it was up"; }
-    sleep 0.1
-  done
-  tail -n 30 "$3" >&2
-  die "not up within 120 s: $1"
-}
-
 # ---- the Cleave node: bin/cleave (AOT cache), fresh H2, the whole edge on ------------------------------------
 node_port="$(free_port)"
-mkdir -p "$work/node"
-cp -r "$repo/config" "$work/node/"
 log "starting Cleave on port $node_port"
-# A rate limit far above what wrk reaches: every request still takes a token from its caller's bucket.
-(cd "$work/node" && exec "$repo/bin/cleave" --server.port="$node_port" --cleave.registry.etcd-api.enabled=false \
-  --cleave.node.name=bench-1 --cleave.gateway.rate-limits.default-limit.requests=100000000 \
-  --cleave.gateway.rate-limits.default-limit.per=1s >"$work/node/cleave.log" 2>&1) &
-pids+=($!)
-node_pid=$!
-await_http "http://127.0.0.1:$node_port/actuator/health" "${pids[-1]}" "$work/node/cleave.log"
-
-# A development token, minted with the secret the local profile generated at start (./data/dev-jwt.properties).
-token="$(cd "$work/node" && "$repo/bin/cleave" token --ttl 1h 2>/dev/null)" || die "bin/cleave token failed"
+gateway_node_start "$repo" "$work/node" "$node_port"
+pids+=("$gateway_node_pid")
+node_pid=$gateway_node_pid
+token="$(gateway_node_ready "$repo" "$work/node" "$node_port" "$node_pid")"
 auth="Authorization: Bearer $token"
-curl -fsS -X POST -H "$auth" -H 'Content-Type: application/json' -d '{"key":"123","value":"aaa"}' \
-  "http://127.0.0.1:$node_port/api/DB/Update" >/dev/null || die "seeding DB.Update failed"
 
 # ---- the bare controller ---------------------------------------------------------------------------------------
 bare_port="$(free_port)"
@@ -109,7 +79,7 @@ for _ in $(seq 1 1200); do
   sleep 0.1
 done
 
-request='{"key":"123"}'
+request="$gateway_request"
 cleave_answer="$(curl -fsS -X POST -H "$auth" -H 'Content-Type: application/json' -d "$request" \
   "http://127.0.0.1:$node_port/api/DB/Query")"
 bare_answer="$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$request" \
@@ -120,11 +90,7 @@ curl -fsS -o /dev/null -D - -X POST -H "$auth" -H 'Content-Type: application/jso
   || die "the node's answer carries no X-RateLimit-Remaining: the rate limit is not on"
 
 # wrk's request: the same body and headers for both (the bare controller ignores the token).
-cat >"$work/post.lua" <<EOF
-wrk.method = "POST"
-wrk.body = '$request'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
+{ gateway_wrk_request "$token"; cat <<'EOF'; } >"$work/post.lua"
 done = function(summary, latency, requests)
   io.write(string.format("FIGURES %.1f %.3f %.3f %.3f %d %d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
@@ -133,8 +99,6 @@ done = function(summary, latency, requests)
 end
 EOF
 
-# CPU time (user + system, clock ticks) a process has used so far: fields 14 and 15 of /proc/<pid>/stat.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ticks_per_second="$(getconf CLK_TCK)"
 
 run_wrk() { # $1 = port, $2 = seconds, $3 = server pid; prints "rps p50_ms p99_ms p999_ms errors requests cpu_us_per_request"

@@ -23,38 +23,17 @@ node_repo="${REPO:-$repo}"
 jfr_tool="$(dirname "$java")/jfr"
 jcmd="$(dirname "$java")/jcmd"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
 start() { # DIR [node arguments...]
   local dir="$1" port token
   shift
   [ ! -e "$dir/pid" ] || die "$dir already has a node (pid $(cat "$dir/pid")): stop it first"
-  mkdir -p "$dir/node"
-  cp -r "$node_repo/config" "$dir/node/"
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-  done
-  (cd "$dir/node" && exec "$node_repo/bin/cleave" --server.port="$port" --cleave.registry.etcd-api.enabled=false \
-    --cleave.node.name=profile-1 --cleave.gateway.rate-limits.default-limit.requests=100000000 \
-    --cleave.gateway.rate-limits.default-limit.per=1s "$@" >"$dir/node/cleave.log" 2>&1) &
-  echo $! >"$dir/pid"
+  port="$(free_port)"
+  gateway_node_start "$node_repo" "$dir/node" "$port" "$@"
+  echo "$gateway_node_pid" >"$dir/pid"
   echo "$port" >"$dir/port"
-  for _ in $(seq 1 1200); do
-    curl -fsS --max-time 1 "http://127.0.0.1:$port/actuator/health" 2>/dev/null | grep -q '"status":"UP"' && break
-    kill -0 "$(cat "$dir/pid")" 2>/dev/null || { tail -n 30 "$dir/node/cleave.log" >&2; rm -f "$dir/pid"; die "the node exited"; }
-    sleep 0.1
-  done
-  token="$(cd "$dir/node" && "$node_repo/bin/cleave" token --ttl 3h 2>/dev/null)" || die "bin/cleave token failed"
-  curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"key":"123","value":"aaa"}' "http://127.0.0.1:$port/api/DB/Update" >/dev/null || die "seeding DB.Update failed"
-  cat >"$dir/post.lua" <<EOF
-wrk.method = "POST"
-wrk.body = '{"key":"123"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-EOF
-  log "node $(cat "$dir/pid") on port $port ($dir)"
+  token="$(gateway_node_ready "$node_repo" "$dir/node" "$port" "$gateway_node_pid")" || { rm -f "$dir/pid"; exit 1; }
+  gateway_wrk_request "$token" >"$dir/post.lua"
+  log "node $gateway_node_pid on port $port ($dir)"
 }
 
 load() { # DIR SECONDS [RECORDING.jfr]: prints "<dir> <req/s> req/s <µs> µs CPU/request load <1 min>"

@@ -15,7 +15,10 @@ import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.S
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** RPC's tracing, when OpenTelemetry is on the class path. */
+/**
+ * RPC's tracing, and the node's span processors (every span of the node, HTTP's included, ends in them), when
+ * OpenTelemetry is on the class path.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(OpenTelemetry.class)
 public class OpenTelemetryConfiguration {

@@ -3,6 +3,7 @@ package io.cleave.gateway.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -173,7 +174,7 @@ class GatewayHandlerMappingTests extends OneNodeOverHttp {
 	private static MockHttpServletRequest call(String path, String body) {
 		MockHttpServletRequest request = new MockHttpServletRequest("POST", path);
 		request.setContentType("application/json");
-		request.setContent(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		request.setContent(body.getBytes(StandardCharsets.UTF_8));
 		return request;
 	}
 
